@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SPARC64_TLB_H
+#define _SPARC64_TLB_H
+
+void flush_tlb_pending(void);
+
+#define tlb_flush(tlb)	flush_tlb_pending()
+
+#define __HAVE_ARCH_TLB_REMOVE_TABLE
+#include <asm-generic/tlb.h>
+
+#endif /* _SPARC64_TLB_H */

@@ -1,0 +1,184 @@
+"""C facts with their preprocessor guards.
+
+A *fact* is a function definition, a function prototype or a ``#define`` of a name in
+one file, together with the condition (:mod:`kconsist.cond`) under which the compiler
+sees it: the stack of ``#if`` branches at its line (:mod:`.pp`, :mod:`.guards`), the
+file's include guard dropped. Calls and other uses of a name are not facts.
+
+Tree-sitter tells definitions from prototypes (:mod:`.syntax`); where it could not
+parse, a line classifier does, and the fact says ``via="scan"``. An occurrence neither
+can classify is reported in :attr:`FileFacts.problems` instead of being dropped.
+
+Whether the file itself is compiled at all is a separate question: see
+:mod:`.kbuild` (``.c`` files) and :mod:`.includes` (arch headers).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
+
+from kconsist.cfacts import pp, syntax
+from kconsist.cond import Cond
+from kconsist.tree import KernelTree, TreeError
+
+__all__ = ["CFact", "FileFacts", "scan_file", "scan_text"]
+
+_DEFINE = re.compile(r"([A-Za-z_]\w*)(\(([^)]*)\))?")
+_CALL_LIKE = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
+
+
+@dataclass(frozen=True)
+class CFact:
+    kind: str  # "function" (definition), "prototype" (declaration), "macro"
+    name: str
+    file: str  # tree-relative path
+    line: int  # 1-based line of the name
+    guard: Cond  # preprocessor condition under which it is seen; include guard dropped
+    params: tuple[str, ...] | None = None  # macros: None for object-like, else parameter names
+    via: str = "tree-sitter"  # or "scan" when the line classifier found it
+
+
+@dataclass
+class FileFacts:
+    facts: list[CFact]
+    problems: list[tuple[str, int, str]]  # (file, line, message): places that could not be read
+
+
+def scan_file(tree: KernelTree, rel: str, names: Collection[str] | None = None) -> FileFacts:
+    """Facts of file ``rel`` of ``tree``; see :func:`scan_text`. A file that cannot be
+    read is a problem at line 0, not an exception, so that a scan of many files goes on."""
+    try:
+        text = tree.read_text(rel)
+    except TreeError as e:
+        return FileFacts([], [(rel, 0, e.message)])
+    return scan_text(text, rel, names)
+
+
+def scan_text(text: str, rel: str, names: Collection[str] | None = None) -> FileFacts:
+    """Facts of ``text`` (the contents of ``rel``): every function definition, prototype
+    and ``#define`` when ``names`` is None, else only those of ``names``."""
+    wanted: Callable[[str], bool]
+    if names is None:
+        wanted = _everything
+    else:
+        name_set = frozenset(names)
+        if not any(n in text for n in name_set):
+            return FileFacts([], [])  # the fast path: most files mention none of them
+        wanted = name_set.__contains__
+    scan = pp.scan(text)
+    parsed = syntax.parse_facts(text, wanted)
+    out = _Collector(rel, scan)
+    for f in parsed.facts:
+        if f.kind != "macro":
+            out.add(f.kind, f.name, f.line, None, "tree-sitter")
+    _add_macros(out, scan, parsed, wanted)
+    if names is None:
+        occurrences = _call_like_occurrences(scan, parsed.suspect_lines)
+    else:
+        occurrences = _name_occurrences(scan, name_set)
+    _classify(out, scan, parsed.suspect_lines, occurrences)
+    out.problems.extend((rel, line, msg) for line, msg in scan.problems)
+    out.facts.sort(key=lambda f: (f.line, f.name, f.kind))
+    return FileFacts(out.facts, out.problems)
+
+
+def _everything(_name: str) -> bool:
+    return True
+
+
+class _Collector:
+    def __init__(self, rel: str, scan: pp.PPScan):
+        self.rel = rel
+        self.scan = scan
+        self.facts: list[CFact] = []
+        self.problems: list[tuple[str, int, str]] = []
+        self.seen: set[tuple[str, int]] = set()  # (name, line) already a fact
+
+    def add(
+        self, kind: str, name: str, line: int, params: tuple[str, ...] | None, via: str
+    ) -> None:
+        if (name, line) in self.seen:
+            return
+        self.seen.add((name, line))
+        guard = self.scan.guard_at(line)
+        self.facts.append(CFact(kind, name, self.rel, line, guard, params, via))
+
+
+def _add_macros(
+    out: _Collector, scan: pp.PPScan, parsed: syntax.SyntaxResult, wanted: Callable[[str], bool]
+) -> None:
+    """Every ``#define`` the line scan saw; tree-sitter's reading where it had a clean
+    one at that line (it does not, e.g., with a comment inside a multi-line macro)."""
+    clean = {(f.name, f.line): f for f in parsed.facts if f.kind == "macro"}
+    for d in scan.directives:
+        m = _DEFINE.match(d.rest) if d.name == "define" else None
+        if m is None or not wanted(m.group(1)):
+            continue
+        name = m.group(1)
+        line = _name_line(scan, d, name)
+        ts = clean.get((name, line))
+        if ts is not None:
+            out.add("macro", name, line, ts.params, "tree-sitter")
+            continue
+        params = None
+        if m.group(2) is not None:
+            params = tuple(p.strip() for p in m.group(3).split(",") if p.strip())
+        out.add("macro", name, line, params, "scan")
+
+
+def _name_line(scan: pp.PPScan, d: pp.Directive, name: str) -> int:
+    # `#define \` with the name on the next line is legal; find the name's own line.
+    for line in range(d.line, d.end_line + 1):
+        if re.search(rf"\b{re.escape(name)}\b", scan.line_text(line)):
+            return line
+    return d.line
+
+
+def _name_occurrences(scan: pp.PPScan, names: frozenset[str]) -> Iterator[tuple[str, int]]:
+    """(name, offset) of each occurrence of one of ``names`` in the comment-free code."""
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    for m in re.finditer(rf"(?<!\w)(?:{alternatives})(?!\w)", scan.code):
+        yield m.group(0), m.start()
+
+
+def _call_like_occurrences(scan: pp.PPScan, suspect: set[int]) -> Iterator[tuple[str, int]]:
+    """Every ``word(`` in the lines tree-sitter could not parse."""
+    for line in sorted(suspect):
+        if line > len(scan.line_starts) or scan.directive_at(line):
+            continue
+        start = scan.line_starts[line - 1]
+        for m in _CALL_LIKE.finditer(scan.line_text(line)):
+            yield m.group(1), start + m.start(1)
+
+
+def _classify(
+    out: _Collector,
+    scan: pp.PPScan,
+    suspect: set[int],
+    occurrences: Iterator[tuple[str, int]],
+) -> None:
+    """Run the line classifier on the occurrences tree-sitter did not account for."""
+    for name, offset in occurrences:
+        line = scan.line_of(offset)
+        if (name, line) in out.seen or line not in suspect or scan.directive_at(line):
+            continue  # a fact already, or a use inside clean code or a directive
+        if scan.in_literal(offset):
+            continue  # text of a string (asm, messages)
+        kind = syntax.classify_occurrence(
+            scan.code, scan.line_starts[line - 1], offset, name, _previous_line(scan, line)
+        )
+        if kind is None:
+            out.problems.append(
+                (out.rel, line, f"cannot tell whether {name!r} is declared or used here")
+            )
+        elif kind != "use":
+            out.add(kind, name, line, None, "scan")
+
+
+def _previous_line(scan: pp.PPScan, line: int) -> str | None:
+    if line < 2 or scan.directive_at(line - 1):
+        return None
+    text = scan.line_text(line - 1)
+    return text if text.strip() else None

@@ -1,0 +1,284 @@
+"""Line-level preprocessor scan: the conditional-compilation guard of every line.
+
+This does not preprocess (no macro expansion, no includes). It blanks comments,
+joins continued lines, finds the directives and keeps the stack of ``#if`` branches,
+so that any line of the file can be asked under which condition the compiler sees it.
+Tree-sitter's own preprocessor nesting is not used: it breaks on the same files whose
+C it cannot parse, and the guards must be consistent for every fact of a file.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from kconsist.cond import TRUE, Cond, and_, not_, or_
+from kconsist.cfacts.guards import defined_cond, translate
+
+_DIRECTIVE = re.compile(r"\s*#\s*([A-Za-z_]\w*)?(.*)", re.S)
+_IDENT = re.compile(r"[A-Za-z_]\w*")
+_CONDITIONALS = {"if", "ifdef", "ifndef", "elif", "elifdef", "elifndef", "else", "endif"}
+
+
+@dataclass(frozen=True)
+class Directive:
+    line: int  # first physical line, 1-based
+    end_line: int  # last physical line (continuations, comments spanning lines)
+    name: str  # "if", "define", ... ("" for a null directive)
+    rest: str  # comment-free text after the name, continuations joined, stripped
+
+
+@dataclass
+class PPScan:
+    """The result of :func:`scan`; ask :meth:`guard_at` for any line."""
+
+    code: str  # the text with comments blanked (same length, same newlines)
+    directives: list[Directive]
+    problems: list[tuple[int, str]]  # (line, message)
+    include_guard: str | None = None
+    literals: list[int] = field(default_factory=list)  # literal start, end, start, ...
+    line_starts: list[int] = field(default_factory=list)  # offset of each line in code
+    _seg_lines: list[int] = field(default_factory=list)  # first line of each guard segment
+    _seg_guards: list[Cond] = field(default_factory=list)
+    _directive_lines: dict[int, Directive] = field(default_factory=dict)
+
+    def guard_at(self, line: int) -> Cond:
+        """Condition under which physical line ``line`` (1-based) is compiled."""
+        i = bisect.bisect_right(self._seg_lines, line) - 1
+        return self._seg_guards[i] if i >= 0 else TRUE
+
+    def directive_at(self, line: int) -> Directive | None:
+        """The directive that physical line ``line`` is part of, if any."""
+        return self._directive_lines.get(line)
+
+    def in_literal(self, offset: int) -> bool:
+        """Whether ``offset`` is inside a string or character literal."""
+        return bisect.bisect_right(self.literals, offset) % 2 == 1
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.line_starts, offset)
+
+    def line_text(self, line: int) -> str:
+        """Comment-blanked text of one physical line, without its newline."""
+        start = self.line_starts[line - 1]
+        end = self.line_starts[line] - 1 if line < len(self.line_starts) else len(self.code)
+        return self.code[start:end]
+
+
+def blank_comments(text: str) -> tuple[str, set[int], list[int]]:
+    """``text`` with every comment replaced by spaces (newlines kept), the set of
+    1-based lines that end inside a block comment (they continue a directive, as the
+    compiler sees a comment as one space before it looks for directives), and the
+    offsets where string and character literals start and end, alternately.
+
+    String and character literals are skipped so that ``"/*"`` is not a comment; they
+    end at an unescaped newline, so an apostrophe in assembler text cannot run away.
+    """
+    out = list(text)
+    open_at_eol: set[int] = set()
+    literals: list[int] = []
+    i, n, line = 0, len(text), 1
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            line += 1
+            i += 1
+        elif c == "/" and text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            end = n if end < 0 else end + 2
+            for j in range(i, end):
+                if text[j] == "\n":
+                    open_at_eol.add(line)
+                    line += 1
+                else:
+                    out[j] = " "
+            i = end
+        elif c == "/" and text.startswith("//", i):
+            i, line = _blank_line_comment(text, out, i, line)
+        elif c in "\"'":
+            literals.append(i)
+            i, line = _skip_literal(text, i, line)
+            literals.append(i)
+        else:
+            i += 1
+    return "".join(out), open_at_eol, literals
+
+
+def _blank_line_comment(text: str, out: list[str], i: int, line: int) -> tuple[int, int]:
+    # A backslash-newline continues a // comment onto the next line.
+    n = len(text)
+    while i < n and text[i] != "\n":
+        if text[i] == "\\" and text.startswith("\n", i + 1):
+            out[i] = " "
+            i += 2
+            line += 1
+            continue
+        out[i] = " "
+        i += 1
+    return i, line
+
+
+def _skip_literal(text: str, i: int, line: int) -> tuple[int, int]:
+    quote, n = text[i], len(text)
+    i += 1
+    while i < n:
+        c = text[i]
+        if c == "\\" and i + 1 < n:
+            if text[i + 1] == "\n":
+                line += 1
+            i += 2
+        elif c == quote:
+            return i + 1, line
+        elif c == "\n":
+            return i, line  # unterminated on this line: stop, do not swallow the file
+        else:
+            i += 1
+    return i, line
+
+
+def _logical_directives(lines: list[str], open_at_eol: set[int]) -> list[Directive]:
+    """Directives of the blanked ``lines``, each with its continuation lines joined."""
+    out: list[Directive] = []
+    i = 0
+    while i < len(lines):
+        if not lines[i].lstrip().startswith("#"):
+            i += 1
+            continue
+        start, parts = i, []
+        while True:
+            part = lines[i]
+            continued = part.rstrip().endswith("\\")
+            if continued:
+                part = part.rstrip()[:-1]
+            parts.append(part)
+            if not (continued or (i + 1) in open_at_eol) or i + 1 >= len(lines):
+                break
+            i += 1
+        m = _DIRECTIVE.match(" ".join(parts))
+        assert m is not None  # the line starts with '#'
+        rest = " ".join(m.group(2).split())
+        out.append(Directive(start + 1, i + 1, m.group(1) or "", rest))
+        i += 1
+    return out
+
+
+def _first_ident(text: str) -> str:
+    m = _IDENT.match(text)
+    return m.group(0) if m else ""
+
+
+def _find_include_guard(directives: list[Directive], lines: list[str]) -> str | None:
+    """Name of the include guard: the ``#ifndef X`` / ``#define X`` pair whose ``#endif``
+    closes the file, with nothing but blank lines and comments outside it."""
+    if len(directives) < 3:
+        return None
+    first, second = directives[0], directives[1]
+    if first.name == "ifndef":
+        name = _first_ident(first.rest)
+    elif first.name == "if":
+        m = re.fullmatch(r"!\s*defined\s*\(?\s*([A-Za-z_]\w*)\s*\)?", first.rest)
+        name = m.group(1) if m else ""
+    else:
+        return None
+    if not name or second.name != "define" or _first_ident(second.rest) != name:
+        return None
+    if any(line.strip() for line in lines[: first.line - 1]):
+        return None
+    depth = 0
+    for d in directives:
+        if d.name in ("if", "ifdef", "ifndef"):
+            depth += 1
+        elif d.name == "endif":
+            depth -= 1
+            if depth == 0:
+                closes_file = d is directives[-1] and not any(
+                    line.strip() for line in lines[d.end_line :]
+                )
+                return name if closes_file else None
+    return None
+
+
+@dataclass
+class _Frame:
+    cond: Cond  # condition of the branch being read
+    taken: Cond  # OR of the conditions of this #if's branches so far
+    line: int
+    seen_else: bool = False
+
+
+def _branch_cond(d: Directive) -> Cond:
+    if d.name in ("ifdef", "elifdef"):
+        return defined_cond(_first_ident(d.rest))
+    if d.name in ("ifndef", "elifndef"):
+        return not_(defined_cond(_first_ident(d.rest)))
+    return translate(d.rest)
+
+
+def _stack_guard(frames: list[_Frame]) -> Cond:
+    return and_(*(f.cond for f in frames))
+
+
+def scan(text: str) -> PPScan:
+    """Scan ``text`` once; see :class:`PPScan`."""
+    code, open_at_eol, literals = blank_comments(text)
+    lines = code.split("\n")
+    directives = _logical_directives(lines, open_at_eol)
+    result = PPScan(code=code, directives=directives, problems=[], literals=literals)
+    result.include_guard = _find_include_guard(directives, lines)
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    result.line_starts = starts
+    _compute_guards(result)
+    return result
+
+
+def _compute_guards(result: PPScan) -> None:
+    frames: list[_Frame] = []
+    seg_lines, seg_guards = result._seg_lines, result._seg_guards
+    guard_frame_line = result.directives[0].line if result.include_guard else None
+
+    def mark(line: int, guard: Cond) -> None:
+        if seg_lines and seg_lines[-1] == line:
+            seg_guards[-1] = guard
+        else:
+            seg_lines.append(line)
+            seg_guards.append(guard)
+
+    mark(1, TRUE)
+    for d in result.directives:
+        for line in range(d.line, d.end_line + 1):
+            result._directive_lines[line] = d
+        if d.name not in _CONDITIONALS:
+            continue
+        outer = _stack_guard(frames[:-1] if d.name not in ("if", "ifdef", "ifndef") else frames)
+        mark(d.line, outer)
+        _apply(d, frames, result.problems, guard_frame_line)
+        mark(d.end_line + 1, _stack_guard(frames))
+    for f in frames:
+        result.problems.append((f.line, "#if without #endif"))
+
+
+def _apply(
+    d: Directive, frames: list[_Frame], problems: list[tuple[int, str]], guard_line: int | None
+) -> None:
+    if d.name in ("if", "ifdef", "ifndef"):
+        # The include guard is true wherever the file is read at all.
+        cond = TRUE if d.line == guard_line else _branch_cond(d)
+        frames.append(_Frame(cond, cond, d.line))
+        return
+    if not frames:
+        problems.append((d.line, f"#{d.name} without #if"))
+        return
+    top = frames[-1]
+    if top.seen_else and d.name != "endif":
+        problems.append((d.line, f"#{d.name} after #else"))
+    if d.name == "endif":
+        frames.pop()
+    elif d.name == "else":
+        top.cond, top.seen_else = not_(top.taken), True
+    else:  # elif, elifdef, elifndef
+        cond = _branch_cond(d)
+        top.cond = and_(not_(top.taken), cond)
+        top.taken = or_(top.taken, cond)

@@ -1,0 +1,92 @@
+"""The effective condition of a C fact: its own ``#if`` nest, and whether its file is
+used at all for the arch (which header a dispatcher header picks; which Makefile line
+builds a .c file), with compiler-defined macros mapped to Kconfig symbols.
+
+Compiler macros (documented in README, "Compiler macros"): the preprocessor sees
+``__arch64__`` or ``__powerpc64__`` rather than CONFIG_64BIT; the table below says
+which Kconfig condition each one stands for on the arch that defines it. A macro of
+another arch is false. Anything not in the table stays an unknown (an Atom), which
+findings report as an assumption instead of guessing.
+"""
+
+from __future__ import annotations
+
+from kconsist import cond as c
+from kconsist.cfacts.includes import header_condition
+from kconsist.cfacts.kbuild import build_condition
+from kconsist.tree import KernelTree
+
+Y, N = c.TRUE, c.FALSE
+B64 = c.Sym("64BIT")
+
+# Macros every kernel C file sees the same way: facts are C code built for the kernel.
+COMMON: dict[str, c.Cond] = {
+    "__KERNEL__": Y,
+    "__ASSEMBLY__": N,
+    "__ASSEMBLER__": N,
+    "__GENKSYMS__": N,
+    "__CHECKER__": N,
+    "__LP64__": B64,
+    "_LP64": B64,
+}
+
+# arch -> macro -> condition on that arch (the macro is false on every other arch).
+ARCH_MACROS: dict[str, dict[str, c.Cond]] = {
+    "sparc": {"__sparc__": Y, "__sparc": Y, "__arch64__": B64, "__sparc_v9__": B64},
+    "powerpc": {
+        "__powerpc__": Y,
+        "__PPC__": Y,
+        "__powerpc64__": c.Sym("PPC64"),
+        "__PPC64__": c.Sym("PPC64"),
+    },
+    "x86": {"__x86_64__": c.Sym("X86_64"), "__i386__": c.Sym("X86_32")},
+    "um": {"__x86_64__": c.Sym("64BIT"), "__i386__": c.not_(B64)},
+    "arm64": {"__aarch64__": Y},
+    "arm": {"__arm__": Y},
+    "mips": {"__mips__": Y, "__mips64": B64},
+    "s390": {"__s390__": Y, "__s390x__": Y},
+    "riscv": {"__riscv": Y},
+    "loongarch": {"__loongarch__": Y, "__loongarch64": B64},
+    "parisc": {"__hppa__": Y},
+    "alpha": {"__alpha__": Y},
+    "m68k": {"__mc68000__": Y},
+    "sh": {"__sh__": Y},
+}
+
+
+def file_condition(tree: KernelTree, arch: str, rel: str) -> c.Cond:
+    """When ``rel`` takes part in a build of ``arch``."""
+    if rel.endswith(".c"):
+        return build_condition(tree, rel)
+    if rel.startswith(f"arch/{arch}/include/"):
+        return header_condition(tree, arch, rel)
+    return c.TRUE
+
+
+def macro_value(macro: str, arch: str) -> c.Cond | None:
+    if macro in COMMON:
+        return COMMON[macro]
+    own = ARCH_MACROS.get(arch, {})
+    if macro in own:
+        return own[macro]
+    if any(macro in table for table in ARCH_MACROS.values()):
+        return N
+    return None
+
+
+def map_compiler_macros(cond: c.Cond, arch: str) -> c.Cond:
+    """Replace ``defined(MACRO)`` atoms of known compiler macros by Kconfig conditions."""
+    if isinstance(cond, c.Atom):
+        macro = cond.text.removeprefix("defined(").removesuffix(")")
+        if macro != cond.text:
+            value = macro_value(macro.strip(), arch)
+            if value is not None:
+                return value
+        return cond
+    if isinstance(cond, c.Not):
+        return c.not_(map_compiler_macros(cond.arg, arch))
+    if isinstance(cond, c.And):
+        return c.and_(*(map_compiler_macros(a, arch) for a in cond.args))
+    if isinstance(cond, c.Or):
+        return c.or_(*(map_compiler_macros(a, arch) for a in cond.args))
+    return cond

@@ -1,0 +1,406 @@
+"""kconfiglib 14.1.0, taught the Kconfig language of current kernels.
+
+kconfiglib stopped following the kernel around 5.13. :class:`KernelKconfig` closes
+the gap *at the token level*: :meth:`KernelKconfig._tokenize` sees one logical line
+at a time (help texts never reach it, comments and strings arrive as tokens), so file
+names, line numbers, help texts and strings stay exactly as written.
+
+Constructs handled (see ``docs/kconfig.md``):
+
+``modules``
+    The bare attribute (5.13+) becomes kconfiglib's ``option modules``.
+``transitional``
+    (7.x) Recorded in :attr:`KernelKconfig.transitional_syms`; the line itself becomes
+    blank. As in scripts/kconfig/symbol.c, such a symbol is always visible (so an old
+    ``.config`` value is read and feeds defaults that name it), has no prompt, and is
+    never written out. Any property other than help is an error, as in parser.y.
+``depends on E if C``
+    (7.x) Rewritten to the tokens of ``(E) || (T)`` where T is
+    ``expr_trans_compare(C, E_EQUAL, n)`` of scripts/kconfig/expr.c, computed here on
+    kconfiglib's parse of C: the parsed ``direct_dep`` is the C tools' own expression,
+    built only from relations kconfiglib already evaluates (no helper symbol).
+Kconfig files
+    Read through :meth:`kconsist.tree.KernelTree.read_text` (overlays included); the
+    ``source`` glob asks the tree too.
+Preprocessor
+    ``$(shell,...)`` is interpreted by :mod:`kconsist.kconfig.preprocess`, never run;
+    ``$(info,...)`` is kept as a warning instead of being printed; user function
+    modules (``KCONFIG_FUNCTIONS``) are never imported.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import io
+import os
+import threading
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+import kconfiglib
+from kconfiglib import (
+    AND,
+    EQUAL,
+    GREATER,
+    GREATER_EQUAL,
+    LESS,
+    LESS_EQUAL,
+    NOT,
+    OR,
+    UNEQUAL,
+    Kconfig,
+    KconfigError,
+    Symbol,
+)
+
+from kconsist.kconfig import preprocess
+from kconsist.tree import KernelTree, TreeError
+
+# kconfiglib's token values (private names, fixed in 14.1.0, which pyproject pins).
+_T = kconfiglib
+_RELATIONS = (EQUAL, UNEQUAL, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL)
+# First tokens that end the property list of a config entry.
+_ENTRY_ENDERS = frozenset(
+    {
+        _T._T_CONFIG,
+        _T._T_MENUCONFIG,
+        _T._T_CHOICE,
+        _T._T_ENDCHOICE,
+        _T._T_MENU,
+        _T._T_ENDMENU,
+        _T._T_IF,
+        _T._T_ENDIF,
+        _T._T_COMMENT,
+        _T._T_MAINMENU,
+        *_T._SOURCE_TOKENS,
+    }
+)
+# Lines that give a transitional symbol a property (parser.y rejects them).
+_PROPERTY_TOKENS = frozenset(
+    {
+        _T._T_DEFAULT,
+        _T._T_DEF_BOOL,
+        _T._T_DEF_TRISTATE,
+        _T._T_DEF_INT,
+        _T._T_DEF_HEX,
+        _T._T_DEF_STRING,
+        _T._T_SELECT,
+        _T._T_IMPLY,
+        _T._T_RANGE,
+        _T._T_PROMPT,
+        _T._T_DEPENDS,
+        _T._T_VISIBLE,
+    }
+)
+_NO_FUNCTION_MODULE = "kconsist.kconfig._no_user_functions"
+
+# -- process-wide hooks -------------------------------------------------------------
+#
+# Three kconfiglib internals are module globals, not methods: `iglob` (used by
+# `source`), `_visibility` and `Symbol._rec_invalidate_if_has_prompt`. The wrappers
+# below delegate to the originals unless the object belongs to a KernelKconfig, so
+# plain kconfiglib users in the same process see no change.
+
+_active = threading.local()
+_orig_iglob = kconfiglib.iglob
+_orig_visibility = kconfiglib._visibility
+_orig_rec_invalidate = Symbol._rec_invalidate_if_has_prompt
+
+
+def _iglob(pattern: str) -> Iterator[str]:
+    kconf = getattr(_active, "kconf", None)
+    if kconf is None:
+        return _orig_iglob(pattern)
+    return iter(kconf._tree_glob(pattern))
+
+
+def _visibility(sc: Any) -> int:
+    # symbol.c sym_calc_visibility(): a transitional symbol is always visible ("yes").
+    if sc.__class__ is Symbol and sc in getattr(sc.kconfig, "_transitional_set", ()):
+        return 2
+    return _orig_visibility(sc)
+
+
+def _rec_invalidate_if_has_prompt(sym: Symbol) -> None:
+    # A user value of a transitional symbol matters although it has no prompt.
+    if sym in getattr(sym.kconfig, "_transitional_set", ()):
+        sym._rec_invalidate()
+        return
+    _orig_rec_invalidate(sym)
+
+
+kconfiglib.iglob = _iglob
+kconfiglib._visibility = _visibility
+Symbol._rec_invalidate_if_has_prompt = _rec_invalidate_if_has_prompt
+
+
+class _LockedFunctions(dict):  # type: ignore[type-arg]
+    """Preprocessor functions that user modules cannot extend or replace."""
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def trans_compare(expr: Any, op: int, sym: Symbol, kconf: Kconfig) -> Any:
+    """Port of scripts/kconfig/expr.c ``expr_trans_compare()`` to kconfiglib trees.
+
+    ``op`` is EQUAL or UNEQUAL and ``sym`` one of ``kconf.n/m/y``. The result uses
+    only AND/OR/NOT and symbol relations, which kconfiglib evaluates like C does.
+    """
+    if expr.__class__ is Symbol:
+        return (op, expr, sym)
+    kind = expr[0]
+    if kind in (AND, OR):
+        left = trans_compare(expr[1], EQUAL, sym, kconf)
+        right = trans_compare(expr[2], EQUAL, sym, kconf)
+        result = expr  # C leaves the expression alone when comparing with m
+        if sym is kconf.y:
+            result = (kind, left, right)
+        elif sym is kconf.n:
+            result = (OR if kind is AND else AND, left, right)
+        return (NOT, result) if op is UNEQUAL else result
+    if kind is NOT:
+        return trans_compare(expr[1], UNEQUAL if op is EQUAL else EQUAL, sym, kconf)
+    # A relation: its value is only ever y or n.
+    if sym is kconf.m:
+        return kconf.n if op is EQUAL else kconf.y
+    if (sym is kconf.y) == (op is EQUAL):
+        return expr
+    return (NOT, expr)
+
+
+def expr_tokens(expr: Any) -> list[Any]:
+    """Tokens that kconfiglib's parser turns back into exactly ``expr``."""
+    if expr.__class__ is Symbol:
+        return [expr]
+    kind = expr[0]
+    if kind is NOT:
+        return [_T._T_NOT, _T._T_OPEN_PAREN, *expr_tokens(expr[1]), _T._T_CLOSE_PAREN]
+    if kind in (AND, OR):
+        joiner = _T._T_AND if kind is AND else _T._T_OR
+        return [
+            _T._T_OPEN_PAREN,
+            *expr_tokens(expr[1]),
+            _T._T_CLOSE_PAREN,
+            joiner,
+            _T._T_OPEN_PAREN,
+            *expr_tokens(expr[2]),
+            _T._T_CLOSE_PAREN,
+        ]
+    # Relations: the token values equal the expression operators (EQUAL is _T_EQUAL...)
+    return [expr[1], kind, expr[2]]
+
+
+class KernelKconfig(Kconfig):
+    """A :class:`kconfiglib.Kconfig` that reads current kernels from a KernelTree.
+
+    Construct it with the kernel environment already in ``os.environ`` (see
+    :func:`kconsist.kconfig.load.load_kconfig`, which does that).
+
+    Extra attributes: ``tree``; ``transitional_syms`` (list of Symbol, in definition
+    order); ``shell_calls`` (every interpreted ``$(shell,...)``, with its answer).
+    """
+
+    _MODULES_NAME: ClassVar[str] = "MODULES"
+
+    def __init__(self, tree: KernelTree, filename: str = "Kconfig") -> None:
+        self.tree = tree
+        self.transitional_syms: list[Symbol] = []
+        self._transitional_set: set[Symbol] = set()
+        self._transitional_lines: dict[Symbol, list[tuple[str, int, Any]]] = {}
+        self._entry_lines: list[tuple[str, int, Any]] = []
+        self._entry_sym: Symbol | None = None
+        self.shell_calls: list[preprocess.ShellCall] = []
+        previous = getattr(_active, "kconf", None)
+        saved_functions_env = os.environ.get("KCONFIG_FUNCTIONS")
+        os.environ["KCONFIG_FUNCTIONS"] = _NO_FUNCTION_MODULE
+        _active.kconf = self
+        try:
+            super().__init__(filename, warn=True, warn_to_stderr=False)
+        finally:
+            _active.kconf = previous
+            if saved_functions_env is None:
+                del os.environ["KCONFIG_FUNCTIONS"]
+            else:
+                os.environ["KCONFIG_FUNCTIONS"] = saved_functions_env
+
+    # -- preprocessor functions -------------------------------------------------------
+
+    @property  # type: ignore[override]
+    def _functions(self) -> dict[str, tuple[Any, int, int | None]]:
+        return self._safe_functions
+
+    @_functions.setter
+    def _functions(self, table: dict[str, tuple[Any, int, int | None]]) -> None:
+        # Kconfig._init() assigns its built-in table here: swap the functions that
+        # would run a command or print.
+        safe = _LockedFunctions(table)
+        safe["shell"] = (preprocess.shell_fn, 1, 1)
+        safe["info"] = (preprocess.info_fn, 1, 1)
+        self._safe_functions = safe
+
+    # -- files ------------------------------------------------------------------------
+
+    def _tree_rel(self, path: str) -> str:
+        prefix = self._srctree_prefix
+        if path.startswith(prefix):
+            return path[len(prefix) :]
+        if os.path.isabs(path):
+            raise KconfigError(
+                f"{self.filename}:{self.linenr}: '{path}' is outside the kernel tree"
+            )
+        return path
+
+    def _open(self, filename: str, mode: str) -> Any:
+        if mode != "r" or not self._parsing_kconfigs:
+            return super()._open(filename, mode)  # .config files, outputs
+        rel = self._tree_rel(filename)
+        try:
+            text = self.tree.read_text(rel)
+        except TreeError as e:
+            raise KconfigError(f"{self.filename}:{self.linenr}: {rel}: {e.message}") from None
+        return io.StringIO(text, newline=None)
+
+    def _tree_glob(self, pattern: str) -> list[str]:
+        rel = self._tree_rel(os.path.normpath(pattern))
+        if not any(c in rel for c in "*?["):
+            return [self._srctree_prefix + rel] if self.tree.exists(rel) else []
+        fixed = rel.split("/")
+        base = []
+        for part in fixed:
+            if any(c in part for c in "*?["):
+                break
+            base.append(part)
+        found = [
+            path
+            for path in self.tree.files("/".join(base) or ".")
+            if len(path.split("/")) == len(fixed)
+            and all(fnmatch.fnmatchcase(p, f) for p, f in zip(path.split("/"), fixed))
+        ]
+        return [self._srctree_prefix + path for path in sorted(found)]
+
+    # -- tokens -----------------------------------------------------------------------
+
+    def _tokenize(self, s: str) -> Any:
+        words = s.split("#", 1)[0].split()
+        if words == ["transitional"]:
+            self._mark_transitional()
+            return (None,)
+        tokens = super()._tokenize(s)
+        first = tokens[0]
+        if first is _T._T_MODULES and tokens[1] is None:
+            # 5.13+: bare `modules` replaced `option modules`.
+            tokens = [_T._T_OPTION, _T._T_MODULES, None]
+        elif first is _T._T_DEPENDS and any(t is _T._T_IF for t in tokens):
+            tokens = self._conditional_depends(tokens)
+        self._track_entry(tokens)
+        return tokens
+
+    def _track_entry(self, tokens: Any) -> None:
+        first = tokens[0]
+        if first in _ENTRY_ENDERS:
+            self._entry_lines = []
+            is_config = first is _T._T_CONFIG or first is _T._T_MENUCONFIG
+            self._entry_sym = tokens[1] if is_config and len(tokens) > 2 else None
+        elif first is not None:
+            has_prompt = first in _T._TYPE_TOKENS and tokens[1] is not None
+            token = _T._T_PROMPT if has_prompt else first
+            self._entry_lines.append((self.filename, self.linenr, token))
+
+    def _mark_transitional(self) -> None:
+        sym = self._entry_sym
+        if sym is None or sym.__class__ is not Symbol:
+            self._parse_error("'transitional' is only valid in a config entry")
+        if sym not in self._transitional_set:
+            self._transitional_set.add(sym)
+            self.transitional_syms.append(sym)
+        # Shared, not copied: property lines tokenized later in this entry count too.
+        self._transitional_lines[sym] = self._entry_lines
+
+    def _conditional_depends(self, tokens: Any) -> list[Any]:
+        """`depends on E if C` -> tokens of `(E) || (trans_compare(C, =, n))`."""
+        if_at = next(i for i, t in enumerate(tokens) if t is _T._T_IF)
+        if tokens[1] is not _T._T_ON:
+            return list(tokens)  # kconfiglib reports "expected 'on' after 'depends'"
+        cond = self._parse_tokens(list(tokens[if_at + 1 :]))
+        trans = trans_compare(cond, EQUAL, self.n, self)
+        return [
+            _T._T_DEPENDS,
+            _T._T_ON,
+            _T._T_OPEN_PAREN,
+            *tokens[2:if_at],
+            _T._T_CLOSE_PAREN,
+            _T._T_OR,
+            *expr_tokens(trans),
+            None,
+        ]
+
+    def _parse_tokens(self, tokens: list[Any]) -> Any:
+        # menu.c builds the condition before rewrite_m() runs, and rewrite_m() does
+        # not look inside comparisons: so no `m -> m && MODULES` here.
+        saved = self._tokens, self._tokens_i
+        self._tokens, self._tokens_i = tokens, 0
+        try:
+            if tokens[0] is None:
+                self._parse_error("expected expression after 'if'")
+            expr = self._parse_expr(False)
+            if self._tokens[self._tokens_i] is not None:
+                self._trailing_tokens_error()
+            return expr
+        finally:
+            self._tokens, self._tokens_i = saved
+
+    # -- checks -----------------------------------------------------------------------
+
+    def _finalize_node(self, node: Any, visible_if: Any) -> None:
+        if node is self.top_node:
+            self._check_transitional()
+        super()._finalize_node(node, visible_if)
+
+    def _check_transitional(self) -> None:
+        """parser.y transitional_check_sanity(): only help may accompany the flag."""
+        for sym in self.transitional_syms:
+            for node in sym.nodes:
+                if node.dep is not self.y:
+                    raise self._transitional_error(node.filename, node.linenr)
+                props = node.defaults or node.selects or node.implies or node.ranges
+                if props or node.prompt:
+                    file, line = self._first_property_line(sym, node)
+                    raise self._transitional_error(file, line)
+
+    def _first_property_line(self, sym: Symbol, node: Any) -> tuple[str, int]:
+        for file, line, token in self._transitional_lines.get(sym, []):
+            if token in _PROPERTY_TOKENS:
+                return file, line
+        return node.filename, node.linenr
+
+    @staticmethod
+    def _transitional_error(file: str, line: int) -> KconfigError:
+        return KconfigError(f"{file}:{line}: transitional symbols can only have help sections")
+
+    # -- .config output: transitional symbols are never written ------------------------
+
+    def _hide_transitional(self) -> None:
+        for sym in self.transitional_syms:
+            sym.str_value  # computes (and caches) the value and _write_to_conf
+            sym._write_to_conf = False
+
+    def _config_contents(self, header: str | None) -> str:
+        self._hide_transitional()
+        return super()._config_contents(header)
+
+    def _autoconf_contents(self, header: str | None) -> str:
+        self._hide_transitional()
+        return super()._autoconf_contents(header)
+
+    def _min_config_contents(self, header: str | None) -> str:
+        self._hide_transitional()
+        return super()._min_config_contents(header)
+
+    def _old_vals_contents(self) -> str:
+        self._hide_transitional()
+        return super()._old_vals_contents()
+
+    def sync_deps(self, path: str) -> None:
+        self._hide_transitional()
+        super().sync_deps(path)

@@ -1,0 +1,131 @@
+"""Satisfiability of conditions, with a model when there is one.
+
+Conditions are Tseitin-encoded into CNF and handed to a SAT solver (pysat's CaDiCaL).
+Kconfig symbols and untranslatable atoms are both free variables here; the caller
+decides what they mean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pysat.solvers import Solver
+
+from kconsist import cond as c
+
+Var = tuple[str, str]  # ("sym", name) or ("atom", text)
+
+
+@dataclass
+class Model:
+    """A satisfying assignment: symbol values and atom values."""
+
+    symbols: dict[str, bool]
+    atoms: dict[str, bool]
+
+    def holds(self, cond: c.Cond) -> bool:
+        return c.evaluate(cond, self.symbols, self.atoms)
+
+
+@dataclass
+class _Encoder:
+    vars: dict[Var, int] = field(default_factory=dict)
+    clauses: list[list[int]] = field(default_factory=list)
+    cache: dict[c.Cond, int] = field(default_factory=dict)
+    top: int = 0
+
+    def fresh(self) -> int:
+        self.top += 1
+        return self.top
+
+    def var(self, key: Var) -> int:
+        if key not in self.vars:
+            self.vars[key] = self.fresh()
+        return self.vars[key]
+
+    def lit(self, e: c.Cond) -> int:
+        """A literal equivalent to ``e`` (Tseitin: one fresh variable per gate)."""
+        if e in self.cache:
+            return self.cache[e]
+        lit = self._encode(e)
+        self.cache[e] = lit
+        return lit
+
+    def _encode(self, e: c.Cond) -> int:
+        if isinstance(e, c.Sym):
+            return self.var(("sym", e.name))
+        if isinstance(e, c.Atom):
+            return self.var(("atom", e.text))
+        if isinstance(e, c.Not):
+            return -self.lit(e.arg)
+        if isinstance(e, c.Const):
+            t = self.var(("const", "true"))
+            self.clauses.append([t])
+            return t if e.value else -t
+        if isinstance(e, c.And | c.Or):
+            args = [self.lit(a) for a in e.args]
+            g = self.fresh()
+            if isinstance(e, c.And):  # g <-> a1 & ... & an
+                self.clauses += [[-g, a] for a in args]
+                self.clauses.append([g, *(-a for a in args)])
+            else:  # g <-> a1 | ... | an
+                self.clauses += [[g, -a] for a in args]
+                self.clauses.append([-g, *args])
+            return g
+        raise TypeError(f"cannot encode {e!r} (unresolved fact reference?)")
+
+    def assert_(self, e: c.Cond) -> None:
+        # Top-level conjunctions become separate clauses: fewer gates, same meaning.
+        if isinstance(e, c.And):
+            for a in e.args:
+                self.assertTrue(a)
+        elif isinstance(e, c.Or) and all(isinstance(a, c.Sym | c.Not) for a in e.args):
+            self.clauses.append([self.lit(a) for a in e.args])
+        else:
+            self.clauses.append([self.lit(e)])
+
+
+def solve(constraints: Iterable[c.Cond], *, prefer_false: Iterable[str] = ()) -> Model | None:
+    """A model of all ``constraints``, or None when they contradict each other.
+
+    ``prefer_false`` names symbols the model should leave n where it can (a smaller
+    counterexample is easier to read); it never changes satisfiability.
+    """
+    enc = _Encoder()
+    for e in constraints:
+        enc.assert_(e)
+    with Solver(name="cadical153", bootstrap_with=enc.clauses) as solver:
+        if not solver.solve():
+            return None
+        model = set(solver.get_model() or [])
+        for name in prefer_false:
+            key = ("sym", name)
+            if key in enc.vars and enc.vars[key] in model:
+                assumption = [-enc.vars[key], *_fixed(enc, model, prefer_false, name)]
+                if solver.solve(assumptions=assumption):
+                    model = set(solver.get_model() or [])
+    return _decode(enc, model)
+
+
+def _fixed(enc: _Encoder, model: set[int], names: Iterable[str], upto: str) -> list[int]:
+    """Keep the preferences already won while trying the next one."""
+    out = []
+    for name in names:
+        if name == upto:
+            break
+        v = enc.vars.get(("sym", name))
+        if v is not None and -v in model:
+            out.append(-v)
+    return out
+
+
+def _decode(enc: _Encoder, model: set[int]) -> Model:
+    symbols: dict[str, bool] = {}
+    atoms: dict[str, bool] = {}
+    for (kind, name), v in enc.vars.items():
+        if kind == "sym":
+            symbols[name] = v in model
+        elif kind == "atom":
+            atoms[name] = v in model
+    return Model(symbols, atoms)

@@ -1,0 +1,184 @@
+"""The kernel tree model: which files a tree has and which architectures it builds.
+
+Everything downstream reads the tree through :class:`KernelTree`, never through the
+file system directly, so that a patch can be laid over a tree in memory (``overlay``)
+and checked without touching the working tree.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# ARCH values that select a word size inside one SRCARCH (scripts/subarch.include and
+# the top Makefile). Auditing uses ARCH=SRCARCH so both word sizes stay reachable;
+# the variants name the configuration in counterexamples.
+ARCH_VARIANTS: dict[str, dict[str, str]] = {
+    "x86": {"x86_64": "64BIT=y", "i386": "64BIT=n"},
+    "sparc": {"sparc64": "64BIT=y", "sparc32": "64BIT=n"},
+    "parisc": {"parisc64": "64BIT=y"},
+    "sh": {},
+}
+
+# UML builds on a host architecture whose headers it borrows (HEADER_ARCH, SUBARCH).
+UM_HEADER_ARCH = "x86"
+
+
+class TreeError(Exception):
+    """The path is not a kernel tree, or a file of it cannot be read."""
+
+    def __init__(self, message: str, file: str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+
+    def __str__(self) -> str:
+        where = self.file or ""
+        if where and self.line:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass(frozen=True)
+class ArchEnv:
+    """The Kconfig environment of one architecture directory under ``arch/``."""
+
+    name: str  # directory under arch/, e.g. "sparc"
+    arch: str  # the ARCH value used to load it
+    env: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class KernelTree:
+    """A kernel source tree on disk, optionally with files replaced in memory.
+
+    ``overlay`` maps tree-relative paths to new contents; ``None`` deletes a file.
+    """
+
+    root: Path
+    overlay: dict[str, str | None] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> KernelTree:
+        root = Path(path).resolve()
+        missing = [name for name in ("Makefile", "Kconfig", "arch") if not (root / name).exists()]
+        if not root.is_dir():
+            raise TreeError("not a directory", file=str(path))
+        if missing:
+            raise TreeError(
+                "not a kernel source tree (missing " + ", ".join(missing) + ")", file=str(path)
+            )
+        tree = cls(root)
+        _ = tree.version  # raises when the Makefile has no VERSION/PATCHLEVEL
+        return tree
+
+    def with_overlay(self, changes: Mapping[str, str | None]) -> KernelTree:
+        merged = dict(self.overlay)
+        merged.update(changes)
+        return KernelTree(self.root, merged)
+
+    # -- files -------------------------------------------------------------------
+
+    def path(self, rel: str) -> Path:
+        return self.root / rel
+
+    def rel(self, path: str | os.PathLike[str]) -> str:
+        """Tree-relative form of ``path`` (absolute or already relative)."""
+        p = Path(path)
+        if not p.is_absolute():
+            return p.as_posix()
+        try:
+            return p.relative_to(self.root).as_posix()
+        except ValueError:
+            return p.as_posix()
+
+    def exists(self, rel: str) -> bool:
+        if rel in self.overlay:
+            return self.overlay[rel] is not None
+        return (self.root / rel).is_file()
+
+    def read_text(self, rel: str) -> str:
+        if rel in self.overlay:
+            text = self.overlay[rel]
+            if text is None:
+                raise TreeError("no such file", file=rel)
+            return text
+        try:
+            return (self.root / rel).read_text(encoding="utf-8", errors="surrogateescape")
+        except OSError as e:
+            raise TreeError(e.strerror or "cannot be read", file=rel) from None
+
+    def files(self, prefix: str, suffixes: tuple[str, ...] = ()) -> Iterator[str]:
+        """Tree-relative paths of the files under ``prefix``, sorted, overlay included."""
+        prefix = prefix.rstrip("/")
+        found: set[str] = set()
+        base = self.root / prefix
+        if base.is_file():
+            found.add(prefix)
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames.sort()
+            for name in filenames:
+                found.add(Path(dirpath, name).relative_to(self.root).as_posix())
+        for rel, text in self.overlay.items():
+            if rel == prefix or rel.startswith(prefix + "/"):
+                if text is None:
+                    found.discard(rel)
+                else:
+                    found.add(rel)
+        for rel in sorted(found):
+            if not suffixes or rel.endswith(suffixes):
+                yield rel
+
+    # -- kernel facts ------------------------------------------------------------
+
+    @property
+    def version(self) -> tuple[int, int]:
+        text = self.read_text("Makefile")
+        values = dict(re.findall(r"^(VERSION|PATCHLEVEL)\s*=\s*(\d+)", text, re.M))
+        if set(values) != {"VERSION", "PATCHLEVEL"}:
+            raise TreeError("top Makefile has no VERSION/PATCHLEVEL", file="Makefile")
+        return int(values["VERSION"]), int(values["PATCHLEVEL"])
+
+    def arches(self) -> list[str]:
+        """Architecture directories: those under arch/ that have a Kconfig."""
+        arch_dir = self.root / "arch"
+        return sorted(p.name for p in arch_dir.iterdir() if (p / "Kconfig").is_file())
+
+    def arch_env(self, name: str) -> ArchEnv:
+        if name not in self.arches():
+            known = ", ".join(self.arches())
+            raise TreeError(f"no architecture '{name}' in this tree (known: {known})")
+        major, minor = self.version
+        env = {
+            "srctree": str(self.root),
+            "ARCH": name,
+            "SRCARCH": name,
+            "KERNELVERSION": f"{major}.{minor}.0",
+            "CC": "gcc",
+            "LD": "ld",
+            "OBJCOPY": "objcopy",
+            "CLANG_FLAGS": "",
+            "RUSTC": "rustc",
+            "BINDGEN": "bindgen",
+            "PAHOLE": "pahole",
+            "CC_VERSION_TEXT": "gcc (kconsist) 14.2.0",
+            # Also exported by the top Makefile and read by Kconfig files; values
+            # match the model toolchain of kconsist.kconfig.preprocess (no rustc, no
+            # pahole).
+            "NM": "nm",
+            "AR": "ar",
+            "PYTHON3": "python3",
+            "USERCFLAGS": "",
+            "USERLDFLAGS": "",
+            "CROSS_COMPILE_COMPAT": "",
+            "RUSTC_VERSION_TEXT": "",
+            "PAHOLE_VERSION": "0",
+        }
+        if name == "um":
+            env["HEADER_ARCH"] = UM_HEADER_ARCH
+            env["SUBARCH"] = UM_HEADER_ARCH
+        return ArchEnv(name=name, arch=name, env=env)

@@ -1,0 +1,134 @@
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kconsist.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+V3 = ROOT / "examples/pt-reclaim-v3"
+V4 = ROOT / "examples/pt-reclaim-v4"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_audit_v3_reports_powerpc_and_sparc(capsys):
+    code, out, err = run(capsys, "audit", str(V3))
+    assert code == 1, err
+    findings = [line for line in out.splitlines() if ": error: [" in line]
+    assert findings == [
+        "arch/powerpc/include/asm/book3s/32/pgalloc.h:11: error: [pt-reclaim-custom-remover] "
+        "powerpc: PT_RECLAIM can be enabled while the arch's own __tlb_remove_table() "
+        "(arch/powerpc/include/asm/book3s/32/pgalloc.h:11, compiled when "
+        "PPC_BOOK3S && !PPC64) is in use: PT_RECLAIM=y PPC_BOOK3S=y PPC64=n",
+        "arch/sparc/include/asm/pgalloc_64.h:10: error: [pt-reclaim-custom-remover] "
+        "sparc: PT_RECLAIM can be enabled while the arch's own __tlb_remove_table() "
+        "(arch/sparc/include/asm/pgalloc_64.h:10, compiled when SMP && 64BIT) is in use: "
+        "ARCH=sparc64 PT_RECLAIM=y SMP=y",
+    ]
+    assert (
+        "note: [tlb-remove-table-kconfig] skipped on powerpc, sparc, x86: Kconfig symbol "
+        "HAVE_ARCH_TLB_REMOVE_TABLE is not defined in this tree" in out
+    )
+    assert out.splitlines()[-1].startswith("kconsist: 2 findings (2 errors, 0 warnings)")
+
+
+def test_audit_v4_is_clean(capsys):
+    code, out, _ = run(capsys, "audit", str(V4))
+    assert code == 0, out
+    assert out.splitlines() == [
+        "kconsist: 0 findings (0 errors, 0 warnings), 0 input errors, 0 rules skipped, "
+        "4 rules on 3 arches"
+    ]
+
+
+def test_audit_json_and_arch_filter(capsys):
+    code, out, _ = run(capsys, "audit", str(V3), "--arch", "sparc", "--format", "json")
+    data = json.loads(out)
+    assert code == 1
+    assert data["arches"] == ["sparc"]
+    assert [(f["rule"], f["arch"], f["file"], f["line"]) for f in data["findings"]] == [
+        ("pt-reclaim-custom-remover", "sparc", "arch/sparc/include/asm/pgalloc_64.h", 10)
+    ]
+    assert data["findings"][0]["counterexample"] == {
+        "ARCH": "sparc64",
+        "PT_RECLAIM": "y",
+        "SMP": "y",
+    }
+    assert data["errors"] == []
+    assert {s["rule"] for s in data["skipped"]} == {
+        "tlb-remove-table-kconfig",
+        "tlb-remove-table-stale-select",
+        "tlb-remove-table-legacy-macro",
+    }
+
+
+def test_rule_filter(capsys):
+    code, out, _ = run(capsys, "audit", str(V3), "--rule", "tlb-remove-table-kconfig")
+    assert code == 0
+    assert "1 rule skipped, 1 rules on 3 arches" in out
+
+
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["audit", "/nonexistent-kconsist"], "/nonexistent-kconsist: not a directory"),
+        (
+            ["audit", str(ROOT / "kconsist")],
+            "not a kernel source tree (missing Makefile, Kconfig, arch)",
+        ),
+        (["audit", str(V3), "--arch", "vax"], "no arch vax in"),
+        (["audit", str(V3), "--rule", "nope"], "unknown rule id: nope"),
+        (["audit", str(V3), "--rules", "/nonexistent.yaml"], "no such rule file"),
+    ],
+)
+def test_usage_errors_exit_2_without_traceback(capsys, argv, message):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err and out == ""
+
+
+def test_broken_rule_file_names_file_and_line(capsys, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "rules:\n  - id: x\n    severity: error\n    mesage: hi\n    check: {forbid: a}\n"
+    )
+    code, _, err = run(capsys, "audit", str(V4), "--rules", str(bad))
+    assert code == 2
+    assert f"{bad}:4: unknown key 'mesage'" in err
+
+
+def test_broken_kconfig_is_an_input_error_other_arches_checked(capsys, tmp_path):
+    tree = tmp_path / "tree"
+    shutil.copytree(V3, tree)
+    kconfig = tree / "arch/x86/Kconfig"
+    kconfig.write_text(kconfig.read_text() + '\nconfig BROKEN\n\tbool "oops\n\tdepends on (\n')
+    code, out, _ = run(capsys, "audit", str(tree), "--format", "json")
+    data = json.loads(out)
+    assert code == 2
+    assert data["arches"] == ["powerpc", "sparc"]
+    (error,) = data["errors"]
+    assert error["file"] == "arch/x86/Kconfig" and error["arch"] == "x86"
+    assert error["line"] in (27, 28, 29)
+    assert {f["arch"] for f in data["findings"]} == {"powerpc", "sparc"}
+
+
+def test_audit_never_modifies_the_tree(capsys, tmp_path):
+    tree = tmp_path / "tree"
+    shutil.copytree(V3, tree)
+    before = {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()}
+    run(capsys, "audit", str(tree))
+    after = {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_test_rules_command(capsys):
+    code, out, _ = run(capsys, "test-rules")
+    assert code == 0, out
+    assert out.splitlines()[-1].endswith(" passed, 0 failed")

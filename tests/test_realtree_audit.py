@@ -1,0 +1,180 @@
+"""The seed rules on real kernel trees (KCONSIST_KERNEL_TREE), pristine and edited in memory
+back to the states of the PT_RECLAIM series that broke."""
+
+from __future__ import annotations
+
+import pytest
+
+from kconsist import engine
+from kconsist.findings import AuditResult
+from kconsist.rulelang import load_rules
+from kconsist.tree import KernelTree
+
+pytestmark = pytest.mark.realtree
+
+TLB_RULES = {
+    "tlb-remove-table-kconfig",
+    "tlb-remove-table-stale-select",
+    "tlb-remove-table-legacy-macro",
+    "pt-reclaim-custom-remover",
+}
+SEED_RULES = {
+    "tlb-remove-table-kconfig",
+    "tlb-remove-table-legacy-macro",
+    "pt-reclaim-custom-remover",
+}
+
+
+def edited(tree: KernelTree, *edits: tuple[str, str, str]) -> KernelTree:
+    """``tree`` with each (file, old, new) replacement made in memory."""
+    overlay: dict[str, str | None] = {}
+    for rel, old, new in edits:
+        text = overlay.get(rel) or tree.read_text(rel)
+        assert old in text, f"{rel} no longer contains {old!r}"
+        overlay[rel] = text.replace(old, new, 1)
+    return tree.with_overlay(overlay)
+
+
+def audit(tree: KernelTree) -> AuditResult:
+    return engine.audit(tree, load_rules())
+
+
+def arches_of(result: AuditResult, rule: str) -> set[str]:
+    return {f.arch for f in result.findings if f.rule == rule}
+
+
+SPARC_SELECT = "\tselect HAVE_ARCH_TLB_REMOVE_TABLE if SMP\n"
+PPC_SELECT = "\tselect HAVE_ARCH_TLB_REMOVE_TABLE\n"
+
+
+@pytest.fixture(scope="module")
+def pristine(newest_tree: KernelTree) -> AuditResult:
+    return audit(newest_tree)
+
+
+def test_newest_tree_loads_all_arches_and_is_clean(newest_tree, pristine):
+    assert len(newest_tree.arches()) == 21
+    assert pristine.arches == newest_tree.arches()
+    assert pristine.errors == []
+    assert pristine.skipped == []
+    assert [f for f in pristine.findings if f.rule in TLB_RULES] == []
+
+
+def test_6_12_loads_all_arches_and_skips_the_seed_rules(tree_6_12):
+    result = audit(tree_6_12)
+    assert result.arches == tree_6_12.arches() and len(result.arches) == 21
+    assert result.errors == []
+    assert result.findings == []
+    skipped = {s.rule: s for s in result.skipped}
+    assert set(skipped) >= SEED_RULES
+    assert "HAVE_ARCH_TLB_REMOVE_TABLE" in skipped["tlb-remove-table-kconfig"].reason
+    assert "PT_RECLAIM" in skipped["pt-reclaim-custom-remover"].reason
+    assert len(skipped["tlb-remove-table-kconfig"].arches) == 21
+
+
+def v3_state(tree: KernelTree) -> KernelTree:
+    """The tree as v3 of the series left it: PT_RECLAIM on MMU_GATHER_RCU_TABLE_FREE alone,
+    no Kconfig symbol, the C flag back in powerpc and sparc."""
+    return edited(
+        tree,
+        ("mm/Kconfig", "config HAVE_ARCH_TLB_REMOVE_TABLE\n\tdef_bool n\n\n", ""),
+        (
+            "mm/Kconfig",
+            "MMU_GATHER_RCU_TABLE_FREE && !HAVE_ARCH_TLB_REMOVE_TABLE",
+            "MMU_GATHER_RCU_TABLE_FREE",
+        ),
+        ("arch/sparc/Kconfig", SPARC_SELECT, ""),
+        ("arch/powerpc/Kconfig", PPC_SELECT, ""),
+        (
+            "include/asm-generic/tlb.h",
+            "#ifndef CONFIG_HAVE_ARCH_TLB_REMOVE_TABLE",
+            "#ifndef __HAVE_ARCH_TLB_REMOVE_TABLE",
+        ),
+        (
+            "arch/powerpc/include/asm/tlb.h",
+            "/* Get the generic bits... */",
+            "#define __HAVE_ARCH_TLB_REMOVE_TABLE\n/* Get the generic bits... */",
+        ),
+        (
+            "arch/sparc/include/asm/tlb_64.h",
+            "#include <asm-generic/tlb.h>",
+            "#define __HAVE_ARCH_TLB_REMOVE_TABLE\n#include <asm-generic/tlb.h>",
+        ),
+    )
+
+
+def test_v3_state_reports_exactly_powerpc_and_sparc(newest_tree):
+    result = audit(v3_state(newest_tree))
+    assert result.errors == []
+    assert arches_of(result, "pt-reclaim-custom-remover") == {"powerpc", "sparc"}
+    (sparc,) = [f for f in result.findings if f.arch == "sparc"]
+    assert sparc.file == "arch/sparc/include/asm/pgalloc_64.h"
+    assert sparc.counterexample["ARCH"] == "sparc64"
+    assert sparc.counterexample["SMP"] == "y" and sparc.counterexample["PT_RECLAIM"] == "y"
+    skipped = {s.rule for s in result.skipped}
+    assert {"tlb-remove-table-kconfig", "tlb-remove-table-legacy-macro"} <= skipped
+
+
+@pytest.mark.parametrize(
+    "arch,rel,old",
+    [
+        ("sparc", "arch/sparc/Kconfig", SPARC_SELECT),
+        ("powerpc", "arch/powerpc/Kconfig", PPC_SELECT),
+    ],
+)
+def test_removed_select_reports_exactly_that_arch(newest_tree, arch, rel, old):
+    result = audit(edited(newest_tree, (rel, old, "")))
+    assert result.errors == []
+    assert arches_of(result, "tlb-remove-table-kconfig") == {arch}
+    # Without the symbol, PT_RECLAIM comes back on that arch too: the v3 bug again.
+    assert arches_of(result, "pt-reclaim-custom-remover") == {arch}
+
+
+def test_new_remover_in_another_arch(newest_tree):
+    header = "arch/arm64/include/asm/tlb.h"
+    result = audit(
+        edited(
+            newest_tree,
+            (
+                header,
+                "#include <asm-generic/tlb.h>",
+                "static inline void __tlb_remove_table(void *table)\n{\n}\n\n"
+                "#include <asm-generic/tlb.h>",
+            ),
+        )
+    )
+    assert arches_of(result, "tlb-remove-table-kconfig") == {"arm64"}
+    (finding,) = [f for f in result.findings if f.rule == "tlb-remove-table-kconfig"]
+    assert finding.file == header
+
+
+def test_wrong_select_condition_reports_sparc_with_counterexample(newest_tree):
+    result = audit(
+        edited(
+            newest_tree,
+            ("arch/sparc/Kconfig", SPARC_SELECT, "\tselect HAVE_ARCH_TLB_REMOVE_TABLE if !SMP\n"),
+        )
+    )
+    assert arches_of(result, "tlb-remove-table-kconfig") == {"sparc"}
+    (finding,) = [f for f in result.findings if f.rule == "tlb-remove-table-kconfig"]
+    assert finding.counterexample == {
+        "ARCH": "sparc64",
+        "HAVE_ARCH_TLB_REMOVE_TABLE": "n",
+        "SMP": "y",
+    }
+    assert arches_of(result, "tlb-remove-table-stale-select") == {"sparc"}
+
+
+def test_legacy_macro_reported_where_it_is(newest_tree):
+    result = audit(
+        edited(
+            newest_tree,
+            (
+                "arch/sparc/include/asm/tlb_64.h",
+                "#include <asm-generic/tlb.h>",
+                "#define __HAVE_ARCH_TLB_REMOVE_TABLE\n#include <asm-generic/tlb.h>",
+            ),
+        )
+    )
+    legacy = [f for f in result.findings if f.rule == "tlb-remove-table-legacy-macro"]
+    assert [(f.arch, f.file) for f in legacy] == [("sparc", "arch/sparc/include/asm/tlb_64.h")]

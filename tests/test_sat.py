@@ -1,0 +1,34 @@
+from kconsist import cond as c
+from kconsist import sat
+
+
+def test_unsatisfiable_returns_none():
+    assert sat.solve([c.parse("A -> B"), c.parse("A && !B")]) is None
+
+
+def test_model_satisfies_constraints():
+    constraints = [c.parse("A -> B"), c.parse("B -> !C"), c.parse("A || C")]
+    model = sat.solve([*constraints, c.Sym("A")])
+    assert model is not None
+    assert all(model.holds(x) for x in constraints)
+    assert model.symbols["A"] and model.symbols["B"] and not model.symbols["C"]
+
+
+def test_atoms_are_free_variables():
+    model = sat.solve([c.and_(c.Atom("X > 1"), c.not_(c.Sym("A")))])
+    assert model is not None
+    assert model.atoms == {"X > 1": True}
+    assert model.symbols["A"] is False
+
+
+def test_prefer_false_keeps_satisfiability_and_minimises():
+    model = sat.solve([c.parse("A || B")], prefer_false=["A"])
+    assert model is not None
+    assert model.symbols == {"A": False, "B": True}
+
+
+def test_nested_gates():
+    e = c.parse("(A && (B || !C)) || (!A && C)")
+    model = sat.solve([e, c.Sym("C"), c.Sym("A")])
+    assert model is not None and model.symbols["B"] is True
+    assert sat.solve([e, c.Sym("C"), c.Sym("A"), c.not_(c.Sym("B"))]) is None
