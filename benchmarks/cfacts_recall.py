@@ -7,8 +7,8 @@ the start of a line; a one-line declaration at column 0, ``type... NAME(...);`` 
 prototype) or ``type... NAME(...)`` followed by a ``{`` line or ending in ``{`` (a
 definition); and the split style, ``NAME(...)`` at column 0 after a line of type words.
 It skips upper-case names (macro invocations like ``static DEFINE_MUTEX(m);``) and
-function pointers, misses multi-line parameter lists and sees facts inside comments, so the recall it
-gives is an estimate; every miss is listed with ``-v`` for inspection.
+function pointers, misses multi-line parameter lists and sees facts inside comments,
+so the recall it gives is an estimate; every miss is listed with ``-v`` for inspection.
 
 A second check runs the named fast path (``names=...``) for a sample of oracle names
 and compares it with the full scan of the same files: they must agree.
@@ -26,13 +26,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kconsist.cfacts import CFact, scan_text  # noqa: E402
-from kconsist.cfacts.syntax import _parser  # noqa: E402
-from kconsist.tree import KernelTree  # noqa: E402
+from kconsist.cfacts import CFact, scan_text
+from kconsist.cfacts.syntax import _parser
+from kconsist.tree import KernelTree
 
 _KEYWORDS = {"return", "if", "else", "typedef", "while", "for", "switch", "case", "do", "goto"}
 _DEFINE = re.compile(r"^\s*#\s*define\s+([A-Za-z_]\w*)")
-_ONE_LINE = re.compile(r"^([A-Za-z_][\w \t\*]*?[ \t\*])([A-Za-z_]\w*)\s*\(([^;{}]*)\)\s*(;|\{)?\s*$")
+_ONE_LINE = re.compile(
+    r"^([A-Za-z_][\w \t\*]*?[ \t\*])([A-Za-z_]\w*)\s*\(([^;{}]*)\)\s*(;|\{)?\s*$"
+)
 _SPLIT = re.compile(r"^([A-Za-z_]\w*)\s*\(([^;{}]*)\)\s*$")
 _TYPE_LINE = re.compile(r"^[A-Za-z_][\w \t\*]*$")
 
@@ -40,7 +42,9 @@ _TYPE_LINE = re.compile(r"^[A-Za-z_][\w \t\*]*$")
 def _not_a_function(line: str, name: str) -> bool:
     # An initialiser, a function pointer, an asm register variable, or an upper-case
     # macro invocation such as `static DEFINE_SPINLOCK(lock);`.
-    return "=" in line or "(*" in line or name in ("asm", "__asm__", "__attribute__") or name.isupper()
+    return (
+        "=" in line or "(*" in line or name in ("asm", "__asm__", "__attribute__") or name.isupper()
+    )
 
 
 def oracle(text: str) -> set[tuple[str, str, int]]:
@@ -120,7 +124,8 @@ def _pct(a: int, b: int) -> str:
 
 def _report(n_files: int, stats: Counter[str], elapsed: float) -> None:
     print(f"files scanned             {n_files:8d}   ({elapsed:.1f}s full scan)")
-    print(f"files with ERROR nodes    {stats['error_files']:8d}   {_pct(stats['error_files'], n_files)}")
+    errors = stats["error_files"]
+    print(f"files with ERROR nodes    {errors:8d}   {_pct(errors, n_files)}")
     print(f"facts, tree-sitter alone  {stats['facts_ts']:8d}")
     print(f"facts, combined           {stats['facts']:8d}")
     print(f"problems reported         {stats['problems']:8d}")
@@ -153,8 +158,10 @@ def _check_fast_path(
         named = scan_text(texts[rel], rel, [name]).facts
         full = [f for f in facts_by_file[rel] if f.name == name]
         disagree += named != full
-    print(f"\nfast path (names=...) vs full scan on {len(picks)} sampled names: "
-          f"{len(picks) - disagree} agree, {disagree} differ")
+    print(
+        f"\nfast path (names=...) vs full scan on {len(picks)} sampled names: "
+        f"{len(picks) - disagree} agree, {disagree} differ"
+    )
 
 
 if __name__ == "__main__":

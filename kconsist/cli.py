@@ -6,6 +6,7 @@ Exit codes: 0 clean, 1 findings, 2 usage or input error (one message, no traceba
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -51,6 +52,27 @@ def build_parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="check a whole tree")
     _add_tree_args(audit)
     audit.add_argument("--format", choices=sorted(report.FORMATS), default="text")
+    audit.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="arches checked in parallel (default: the number of CPUs)",
+    )
+    audit.add_argument(
+        "--changed-from",
+        metavar="REF",
+        help="check only the arches that files changed since REF can affect",
+    )
+    audit.add_argument(
+        "--file",
+        dest="files",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="check only the arches this changed file can affect (repeatable)",
+    )
     audit.set_defaults(func=cmd_audit)
 
     explain = sub.add_parser("explain", help="show both sides of each rule for one arch")
@@ -65,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     test = sub.add_parser("test-rules", help="run the rules' examples and compare findings")
     test.add_argument("rules", nargs="*", type=Path, help="rule files (default: bundled)")
     test.set_defaults(func=cmd_test_rules)
+
+    from kconsist.frontdoors import commands
+
+    commands.register(sub)  # precommit, check-patch, series
     return parser
 
 
@@ -100,8 +126,13 @@ def _progress() -> Callable[[str], None] | None:
 def cmd_audit(args: argparse.Namespace) -> int:
     rules = load_selected_rules(args)
     tree = open_tree(args)
+    arches = args.arch or None
+    if args.changed_from or args.files:
+        from kconsist.frontdoors import changed
+
+        arches = changed.arches_to_check(tree, rules, args.changed_from, args.files, arches)
     progress = _progress()
-    result = engine.audit(tree, rules, args.arch or None, progress)
+    result = engine.audit(tree, rules, arches, progress, jobs=max(1, args.jobs))
     if progress:
         print("\r\033[K", end="", file=sys.stderr)
     sys.stdout.write(report.FORMATS[args.format](result))

@@ -9,6 +9,7 @@ instance of a fact.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
 from kconsist import cond as c
@@ -37,36 +38,82 @@ class Verdict:
     query: c.Cond | None = None
 
 
+@dataclass
+class _ArchOutcome:
+    arch: str
+    loaded: bool
+    findings: list[Finding]
+    errors: list[InputError]
+    missing: list[tuple[str, str]]  # (rule id, absent symbols)
+
+
 def audit(
     tree: KernelTree,
     rules: list[Rule],
     arches: Iterable[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    jobs: int = 1,
 ) -> AuditResult:
-    result = AuditResult(rules=[r.id for r in rules])
-    names = list(arches) if arches else tree.arches()
-    missing: dict[tuple[str, str], list[str]] = {}
-    for arch in names:
-        if progress:
-            progress(arch)
-        ctx = ArchContext(tree, tree.arch_env(arch))
-        try:
-            ctx.kconf  # noqa: B018 - load now, so a parse error is this arch's error
-        except TreeError as e:
-            result.errors.append(
-                InputError(e.file or f"arch/{arch}/Kconfig", e.line, e.message, arch)
-            )
+    """Check ``rules`` on each arch (default: all), ``jobs`` arches at a time."""
+    names = tree.arches() if arches is None else list(arches)
+    if jobs > 1 and len(names) > 1:
+        outcomes = _in_parallel(tree, rules, names, progress, jobs)
+    else:
+        outcomes = []
+        for arch in names:
+            if progress:
+                progress(arch)
+            outcomes.append(audit_arch(tree, rules, arch))
+    return _merge(rules, outcomes)
+
+
+def _in_parallel(
+    tree: KernelTree,
+    rules: list[Rule],
+    names: list[str],
+    progress: Callable[[str], None] | None,
+    jobs: int,
+) -> list[_ArchOutcome]:
+    # Arches are independent and loading Kconfig is CPU-bound Python: processes, not threads.
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(audit_arch, tree, rules, arch) for arch in names]
+        for future in as_completed(futures):
+            if progress:
+                progress(future.result().arch)
+        return [f.result() for f in futures]
+
+
+def audit_arch(tree: KernelTree, rules: list[Rule], arch: str) -> _ArchOutcome:
+    ctx = ArchContext(tree, tree.arch_env(arch))
+    try:
+        _ = ctx.kconf  # load now, so a parse error is this arch's error
+    except TreeError as e:
+        error = InputError(e.file or f"arch/{arch}/Kconfig", e.line, e.message, arch)
+        return _ArchOutcome(arch, False, [], [error], [])
+    findings: list[Finding] = []
+    missing: list[tuple[str, str]] = []
+    for rule in rules:
+        if not rule.applies_to(arch):
             continue
-        result.arches.append(arch)
-        for rule in rules:
-            if not rule.applies_to(arch):
-                continue
-            absent = [s for s in rule.requires_symbols if not ctx.formula.defines(s)]
-            if absent:
-                missing.setdefault((rule.id, ", ".join(absent)), []).append(arch)
-                continue
-            result.findings += check_rule(ctx, rule).findings
-        result.errors += [InputError(f, line or None, msg, arch) for f, line, msg in ctx.problems]
+        absent = [s for s in rule.requires_symbols if not ctx.formula.defines(s)]
+        if absent:
+            missing.append((rule.id, ", ".join(absent)))
+            continue
+        findings += check_rule(ctx, rule).findings
+    errors = [InputError(f, line or None, msg, arch) for f, line, msg in ctx.problems]
+    return _ArchOutcome(arch, True, findings, errors, missing)
+
+
+def _merge(rules: list[Rule], outcomes: list[_ArchOutcome]) -> AuditResult:
+    result = AuditResult(rules=[r.id for r in rules])
+    missing: dict[tuple[str, str], list[str]] = {}
+    for o in outcomes:
+        if o.loaded:
+            result.arches.append(o.arch)
+        result.findings += o.findings
+        result.errors += o.errors
+        for key in o.missing:
+            missing.setdefault(key, []).append(o.arch)
     for (rule_id, symbols), where in missing.items():
         reason = f"Kconfig symbol {symbols} is not defined in this tree"
         result.skipped.append(Skipped(rule_id, reason, tuple(where)))

@@ -38,7 +38,7 @@ class Plan:
     def diff(self) -> str:
         out = []
         for rel in sorted(self.edits):
-            old = self.tree.read_text(rel).splitlines(keepends=True)
+            old = self.tree.read_text(rel, keep_newlines=True).splitlines(keepends=True)
             new = self.edits[rel].splitlines(keepends=True)
             out += difflib.unified_diff(old, new, f"a/{rel}", f"b/{rel}")
         return "".join(out)
@@ -116,7 +116,7 @@ def _edits(ctx: ArchContext, fix: Fix, verdict: engine.Verdict) -> tuple[dict[st
 def _delete_lines(ctx: ArchContext, facts: list) -> tuple[dict[str, str], str]:
     by_file: dict[str, set[int]] = {}
     for f in facts:
-        lines = ctx.tree.read_text(f.file).splitlines(keepends=True)
+        lines = ctx.tree.read_text(f.file, keep_newlines=True).splitlines(keepends=True)
         first = f.line - 1
         last = first
         while lines[last].rstrip("\r\n").endswith("\\") and last + 1 < len(lines):
@@ -124,7 +124,7 @@ def _delete_lines(ctx: ArchContext, facts: list) -> tuple[dict[str, str], str]:
         by_file.setdefault(f.file, set()).update(range(first, last + 1))
     edits = {}
     for rel, drop in by_file.items():
-        lines = ctx.tree.read_text(rel).splitlines(keepends=True)
+        lines = ctx.tree.read_text(rel, keep_newlines=True).splitlines(keepends=True)
         edits[rel] = "".join(line for i, line in enumerate(lines) if i not in drop)
     where = ", ".join(f"{f.file}:{f.line}" for f in facts)
     return edits, f"deleted {where}"
@@ -208,7 +208,7 @@ def _relative_condition(ctx: ArchContext, entry: c.Cond, wanted: c.Cond) -> c.Co
 def _write_select(
     ctx: ArchContext, site: _Site, symbol: str, when: c.Cond, replace: bool
 ) -> tuple[dict[str, str], str]:
-    lines = ctx.tree.read_text(site.rel).splitlines(keepends=True)
+    lines = ctx.tree.read_text(site.rel, keep_newlines=True).splitlines(keepends=True)
     anchor = lines[site.line - 1]
     indent = re.match(r"[ \t]*", anchor).group(0)  # type: ignore[union-attr]
     eol = anchor[len(anchor.rstrip("\r\n")) :] or "\n"

@@ -75,11 +75,11 @@ class _Encoder:
             return g
         raise TypeError(f"cannot encode {e!r} (unresolved fact reference?)")
 
-    def assert_(self, e: c.Cond) -> None:
+    def require(self, e: c.Cond) -> None:
         # Top-level conjunctions become separate clauses: fewer gates, same meaning.
         if isinstance(e, c.And):
             for a in e.args:
-                self.assertTrue(a)
+                self.require(a)
         elif isinstance(e, c.Or) and all(isinstance(a, c.Sym | c.Not) for a in e.args):
             self.clauses.append([self.lit(a) for a in e.args])
         else:
@@ -94,7 +94,7 @@ def solve(constraints: Iterable[c.Cond], *, prefer_false: Iterable[str] = ()) ->
     """
     enc = _Encoder()
     for e in constraints:
-        enc.assert_(e)
+        enc.require(e)
     with Solver(name="cadical153", bootstrap_with=enc.clauses) as solver:
         if not solver.solve():
             return None

@@ -101,14 +101,18 @@ class KernelTree:
             return self.overlay[rel] is not None
         return (self.root / rel).is_file()
 
-    def read_text(self, rel: str) -> str:
+    def read_text(self, rel: str, keep_newlines: bool = False) -> str:
+        """The file's text; ``keep_newlines`` keeps CRLF as is (for byte-exact edits)."""
         if rel in self.overlay:
             text = self.overlay[rel]
             if text is None:
                 raise TreeError("no such file", file=rel)
             return text
+        newline = "" if keep_newlines else None
         try:
-            return (self.root / rel).read_text(encoding="utf-8", errors="surrogateescape")
+            with open(self.root / rel, encoding="utf-8", errors="surrogateescape",
+                      newline=newline) as f:
+                return f.read()
         except OSError as e:
             raise TreeError(e.strerror or "cannot be read", file=rel) from None
 

@@ -25,7 +25,7 @@ def test_audit_v3_reports_powerpc_and_sparc(capsys):
         "arch/powerpc/include/asm/book3s/32/pgalloc.h:11: error: [pt-reclaim-custom-remover] "
         "powerpc: PT_RECLAIM can be enabled while the arch's own __tlb_remove_table() "
         "(arch/powerpc/include/asm/book3s/32/pgalloc.h:11, compiled when "
-        "PPC_BOOK3S && !PPC64) is in use: PT_RECLAIM=y PPC_BOOK3S=y PPC64=n",
+        "!PPC64 && PPC_BOOK3S) is in use: PT_RECLAIM=y PPC64=n PPC_BOOK3S=y",
         "arch/sparc/include/asm/pgalloc_64.h:10: error: [pt-reclaim-custom-remover] "
         "sparc: PT_RECLAIM can be enabled while the arch's own __tlb_remove_table() "
         "(arch/sparc/include/asm/pgalloc_64.h:10, compiled when SMP && 64BIT) is in use: "
@@ -115,7 +115,7 @@ def test_broken_kconfig_is_an_input_error_other_arches_checked(capsys, tmp_path)
     assert data["arches"] == ["powerpc", "sparc"]
     (error,) = data["errors"]
     assert error["file"] == "arch/x86/Kconfig" and error["arch"] == "x86"
-    assert error["line"] in (27, 28, 29)
+    assert error["line"] == 25  # the unterminated string
     assert {f["arch"] for f in data["findings"]} == {"powerpc", "sparc"}
 
 

@@ -55,8 +55,8 @@ config OLD_BOOL
 	bool
 	transitional
 	help
-	  transitional
-	  depends on X if Y
+		transitional
+		depends on X if Y
 
 config NEW_TRI
 	tristate "New tristate"
@@ -195,7 +195,7 @@ def test_strings_comments_and_lines_are_untouched(tmp_path: Path) -> None:
 
 
 def _kernel_tests_dir() -> Path | None:
-    candidates = os.environ.get("KCONSIST_KERNEL_TREE", "").split(":") + ["/tmp/linux-7.3"]
+    candidates = [*os.environ.get("KCONSIST_KERNEL_TREE", "").split(":"), "/tmp/linux-7.3"]
     for root in filter(None, candidates):
         tests = Path(root) / "scripts/kconfig/tests"
         if (tests / "conditional_dep").is_dir() and (tests / "transitional").is_dir():

@@ -84,9 +84,7 @@ def test_source_outside_the_tree_is_refused(tmp_path: Path) -> None:
     outside = tmp_path / "outside.Kconfig"
     outside.write_text("config STOLEN\n\tbool\n")
     (tmp_path / "tree").mkdir()
-    tree = make_tree(tmp_path / "tree").with_overlay(
-        {"init/Kconfig": f'source "{outside}"\n'}
-    )
+    tree = make_tree(tmp_path / "tree").with_overlay({"init/Kconfig": f'source "{outside}"\n'})
     with pytest.raises(KconfigLoadError) as info:
         load_kconfig(tree, tree.arch_env("x86"))
     assert (info.value.file, info.value.line) == ("init/Kconfig", 1)
@@ -136,7 +134,9 @@ def test_real_tree_sparc_selects() -> None:
     tree = KernelTree.open(roots[0])
     kconf = load_kconfig(tree, tree.arch_env("sparc"))
     selects = {
-        sym.name: expr_str(cond) for node in kconf.syms["SPARC64"].nodes for sym, cond in node.selects
+        sym.name: expr_str(cond)
+        for node in kconf.syms["SPARC64"].nodes
+        for sym, cond in node.selects
     }
     assert selects["HAVE_ARCH_TLB_REMOVE_TABLE"] == "SMP"
     rev = expr_str(kconf.syms["HAVE_ARCH_TLB_REMOVE_TABLE"].rev_dep)

@@ -41,10 +41,12 @@ def load(root: Path, kconfig: str, env: dict[str, str] | None = None) -> KernelK
         ('{ test -e /etc/passwd; } >/dev/null 2>&1 && echo "y" || echo "n"', "n"),
         ('{ gcc -Werror -mfoo -c -x c /dev/null; } >/dev/null 2>&1 && echo "y" || echo "n"', "n"),
         ('{ ld -v --no-such; } >/dev/null 2>&1 && echo "y" || echo "n"', "n"),
-        ('{ objcopy --version | head -n1 | grep -qv llvm; } >/dev/null 2>&1 && echo "y"'
-         ' || echo "n"', "y"),
-        ('{ nm --help | head -n 1 | grep -qi llvm; } >/dev/null 2>&1 && echo "y" || echo "n"',
-         "n"),
+        (
+            '{ objcopy --version | head -n1 | grep -qv llvm; } >/dev/null 2>&1 && echo "y"'
+            ' || echo "n"',
+            "y",
+        ),
+        ('{ nm --help | head -n 1 | grep -qi llvm; } >/dev/null 2>&1 && echo "y" || echo "n"', "n"),
         ("echo __XTENSA_EB__ | gcc -E -P -", ""),
         ("bindgen --version 2>/dev/null", ""),
         ("printf 'hello\\nworld\\n\\n4\\n\\n\\n'", "hello world  4"),

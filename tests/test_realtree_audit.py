@@ -36,7 +36,7 @@ def edited(tree: KernelTree, *edits: tuple[str, str, str]) -> KernelTree:
 
 
 def audit(tree: KernelTree) -> AuditResult:
-    return engine.audit(tree, load_rules())
+    return engine.audit(tree, load_rules(), jobs=2)
 
 
 def arches_of(result: AuditResult, rule: str) -> set[str]:

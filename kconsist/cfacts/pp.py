@@ -13,8 +13,8 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from kconsist.cond import TRUE, Cond, and_, not_, or_
 from kconsist.cfacts.guards import defined_cond, translate
+from kconsist.cond import TRUE, Cond, and_, not_, or_
 
 _DIRECTIVE = re.compile(r"\s*#\s*([A-Za-z_]\w*)?(.*)", re.S)
 _IDENT = re.compile(r"[A-Za-z_]\w*")

@@ -183,22 +183,25 @@ def _macro_fact(node: Node) -> Iterator[SyntaxFact]:
 
 # -- the line classifier ------------------------------------------------------------
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 _PREFIX_TOKEN = re.compile(r"[A-Za-z_]\w*|\S")
-_NOT_IN_DECLARATION = frozenset(
-    "return else case goto if while for do switch sizeof default break continue"
-    " asm __asm__ __asm".split()
+_NOT_IN_DECLARATION = _words(
+    "return else case goto if while for do switch sizeof default break continue asm __asm__ __asm"
 )
-_SPECIFIERS = frozenset(
-    "static extern inline __inline__ __inline register auto const volatile __volatile__"
-    " typedef".split()
+_SPECIFIERS = _words(
+    "static extern inline __inline__ __inline register auto const volatile __volatile__ typedef"
 )
 # Words followed by `(` that are syntax, not names a file can declare.
-_NEVER_DECLARED = frozenset(
+_NEVER_DECLARED = _words(
     "asm __asm__ __asm __attribute__ __attribute typeof __typeof__ __typeof sizeof"
     " _Static_assert static_assert _Alignas alignof __alignof__ _Generic"
     " void char short int long float double signed unsigned _Bool bool const volatile"
     " struct union enum static extern inline register auto typedef __inline__ __inline"
-    " return if else while for do switch case __volatile__ goto".split()
+    " return if else while for do switch case __volatile__ goto"
 )
 _AFTER_LIMIT = 8000  # characters to search for the end of a parameter list
 

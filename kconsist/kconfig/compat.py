@@ -275,7 +275,7 @@ class KernelKconfig(Kconfig):
             path
             for path in self.tree.files("/".join(base) or ".")
             if len(path.split("/")) == len(fixed)
-            and all(fnmatch.fnmatchcase(p, f) for p, f in zip(path.split("/"), fixed))
+            and all(fnmatch.fnmatchcase(p, f) for p, f in zip(path.split("/"), fixed, strict=True))
         ]
         return [self._srctree_prefix + path for path in sorted(found)]
 
@@ -382,7 +382,7 @@ class KernelKconfig(Kconfig):
 
     def _hide_transitional(self) -> None:
         for sym in self.transitional_syms:
-            sym.str_value  # computes (and caches) the value and _write_to_conf
+            _ = sym.str_value  # computes (and caches) the value and _write_to_conf
             sym._write_to_conf = False
 
     def _config_contents(self, header: str | None) -> str:

@@ -1,0 +1,127 @@
+"""Whether an arch header is read at all: the conditions of the ``#include`` lines that
+reach it.
+
+For a header under ``arch/<a>/include/``, the condition is the OR, over the arch files
+that include it, of the guard at the ``#include`` line AND the includer's own
+condition: recursively for a header, :func:`~kconsist.cfacts.kbuild.build_condition`
+for a ``.c``/``.S`` file. ``<asm/x.h>`` resolves to ``arch/<a>/include/asm/x.h`` (or
+``include/uapi/asm``), ``"x.h"`` to the includer's directory first.
+
+A header is an *entry point*, true, when no arch file includes it or when generic
+code does (``#include <asm/pgalloc.h>`` under include/, mm/, kernel/, lib/, init/,
+block/, ipc/): generic code is built whatever the arch configuration. Cycles add
+nothing.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from kconsist.cfacts import pp
+from kconsist.cfacts.kbuild import build_condition
+from kconsist.cond import FALSE, TRUE, Cond, and_, or_
+from kconsist.tree import KernelTree, TreeError
+
+_INCLUDE = re.compile(r"\s*([<\"])([^>\"]+)[>\"]")
+_GENERIC_INCLUDE = re.compile(r"^\s*#\s*include\s*<(asm/[^>]+)>", re.M)
+_GENERIC_DIRS = ("include", "mm", "kernel", "lib", "init", "block", "ipc")
+_SOURCES = (".c", ".h", ".S")
+
+
+@dataclass
+class IncludeGraph:
+    """Who includes whom among the files of one arch, with the include guards."""
+
+    tree: KernelTree
+    arch: str
+    includers: dict[str, list[tuple[str, Cond]]] = field(default_factory=dict)
+    generic: set[str] = field(default_factory=set)  # arch headers generic code includes
+    _memo: dict[str, Cond] = field(default_factory=dict)
+    _active: set[str] = field(default_factory=set)
+
+    @classmethod
+    def build(cls, tree: KernelTree, arch: str) -> IncludeGraph:
+        graph = cls(tree, arch)
+        for rel in tree.files(f"arch/{arch}", _SOURCES):
+            graph._add_file(rel)
+        graph.generic = {
+            h for h in map(graph._resolve_system, _generic_asm_includes(tree)) if h is not None
+        }
+        return graph
+
+    def _add_file(self, rel: str) -> None:
+        try:
+            text = self.tree.read_text(rel)
+        except TreeError:
+            return
+        if "include" not in text:
+            return
+        scan = pp.scan(text)
+        for d in scan.directives:
+            if d.name != "include":
+                continue
+            target = self._resolve(rel, d.rest)
+            if target is not None:
+                self.includers.setdefault(target, []).append((rel, scan.guard_at(d.line)))
+
+    def _resolve(self, includer: str, rest: str) -> str | None:
+        m = _INCLUDE.match(rest)
+        if m is None:
+            return None  # a computed include: #include MACRO
+        path = m.group(2)
+        if m.group(1) == '"':
+            local = posixpath.normpath(posixpath.join(posixpath.dirname(includer), path))
+            if self.tree.exists(local):
+                return local
+        return self._resolve_system(path)
+
+    def _resolve_system(self, path: str) -> str | None:
+        for base in (f"arch/{self.arch}/include", f"arch/{self.arch}/include/uapi"):
+            rel = f"{base}/{path}"
+            if self.tree.exists(rel):
+                return rel
+        return None
+
+    def condition(self, rel: str) -> Cond:
+        """Condition under which file ``rel`` of this arch is read by the compiler."""
+        if rel in self._memo:
+            return self._memo[rel]
+        if not rel.endswith(".h"):
+            return build_condition(self.tree, rel)
+        if rel in self.generic or not self.includers.get(rel):
+            return TRUE
+        if rel in self._active:
+            return FALSE  # a cycle adds no way in
+        self._active.add(rel)
+        try:
+            result = or_(*(and_(g, self.condition(inc)) for inc, g in self.includers[rel]))
+        finally:
+            self._active.discard(rel)
+        self._memo[rel] = result
+        return result
+
+
+def _generic_asm_includes(tree: KernelTree) -> set[str]:
+    found: set[str] = set()
+    for directory in _GENERIC_DIRS:
+        for rel in tree.files(directory, (".c", ".h")):
+            try:
+                found.update(_GENERIC_INCLUDE.findall(tree.read_text(rel)))
+            except TreeError:
+                continue
+    return found
+
+
+_GRAPHS: dict[tuple[int, str], IncludeGraph] = {}
+
+
+def header_condition(tree: KernelTree, arch_name: str, rel_header: str) -> Cond:
+    """Condition under which ``rel_header`` is read when building ``arch_name``.
+    The include graph of an arch is built once per tree object."""
+    graph = _GRAPHS.get((id(tree), arch_name))
+    if graph is None or graph.tree is not tree:
+        graph = IncludeGraph.build(tree, arch_name)
+        _GRAPHS[(id(tree), arch_name)] = graph
+    return graph.condition(rel_header)

@@ -1,0 +1,128 @@
+"""Which arches a set of changed files can affect, driven by the rules.
+
+One mechanism for every front door (``audit --changed-from/--file``, the pre-commit
+hook, ``check-patch``, ``series``):
+
+- a file under ``arch/<a>/`` affects ``<a>``;
+- a ``Kconfig*`` file outside ``arch/``, and any file under ``include/asm-generic/`` or
+  ``mm/``, affects every arch;
+- a file matching a rule's C fact path glob (``paths``, ``{arch}`` replaced by an arch)
+  affects that arch (a glob without ``{arch}`` affects every arch the rule applies to);
+- anything else affects none.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path, PurePosixPath
+
+from kconsist.rulelang import CFactSpec, Rule
+from kconsist.tree import KernelTree, TreeError
+
+GENERIC_DIRS = ("include/asm-generic/", "mm/")
+
+
+def affected_arches(rel: str, rules: Sequence[Rule], known: Sequence[str]) -> set[str]:
+    """The arches (among ``known``) that a change to tree-relative ``rel`` can affect."""
+    parts = PurePosixPath(rel).parts
+    if len(parts) > 2 and parts[0] == "arch":
+        return {parts[1]} & set(known)
+    if (parts and parts[-1].startswith("Kconfig")) or rel.startswith(GENERIC_DIRS):
+        return set(known)
+    return {a for a in known if any(_rule_reads(rule, a, rel) for rule in rules)}
+
+
+def _rule_reads(rule: Rule, arch: str, rel: str) -> bool:
+    if not rule.applies_to(arch):
+        return False
+    specs = [s for s in rule.facts.values() if isinstance(s, CFactSpec)]
+    patterns = {p.replace("{arch}", arch) for s in specs for p in s.paths}
+    return any(_glob(p).fullmatch(rel) for p in patterns)
+
+
+@cache
+def _glob(pattern: str) -> re.Pattern[str]:
+    """Glob as kconsist.facts reads fact paths: ``**`` spans directories, ``*`` does not."""
+    out = []
+    for token in re.split(r"(\*\*|\*|\?)", pattern):
+        out.append({"**": ".*", "*": "[^/]*", "?": "[^/]"}.get(token, re.escape(token)))
+    return re.compile("".join(out))
+
+
+def arches_for_files(
+    tree: KernelTree, rules: Sequence[Rule], files: Iterable[str], arches: Sequence[str] | None
+) -> list[str]:
+    """Sorted arches that ``files`` (tree-relative) affect, limited to ``arches`` if given."""
+    known = list(arches) if arches else tree.arches()
+    found: set[str] = set()
+    for rel in files:
+        found |= affected_arches(rel, rules, known)
+    return sorted(found)
+
+
+def arches_to_check(
+    tree: KernelTree,
+    rules: Sequence[Rule],
+    changed_from: str | None,
+    files: Sequence[str],
+    arches: Sequence[str] | None,
+) -> list[str]:
+    """The arches ``kconsist audit --changed-from REF --file FILE`` checks."""
+    changed = [tree_relative(tree, f) for f in files]
+    if changed_from:
+        changed += git_changed_files(tree.root, changed_from)
+    return arches_for_files(tree, rules, changed, arches)
+
+
+def tree_relative(tree: KernelTree, name: str) -> str:
+    """``name`` as a tree-relative path: absolute or relative to the current directory
+    when that lies inside the tree, else taken as relative to the tree."""
+    path = Path(os.path.normpath(Path.cwd() / name))
+    if path.is_relative_to(tree.root):
+        return path.relative_to(tree.root).as_posix()
+    return PurePosixPath(name).as_posix()
+
+
+# -- git ---------------------------------------------------------------------------
+
+
+def git(root: Path, *args: str) -> str:
+    """Output of ``git args`` in ``root``; a failure is a :class:`TreeError`."""
+    try:
+        proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+    except OSError as e:
+        raise TreeError(f"cannot run git: {e.strerror}") from None
+    if proc.returncode != 0:
+        detail = proc.stderr.strip().splitlines()
+        raise TreeError(f"git {args[0]} failed: {detail[-1] if detail else proc.returncode}")
+    return proc.stdout
+
+
+def verify_ref(root: Path, ref: str) -> str:
+    """The commit ``ref`` names in the repository at ``root``."""
+    try:
+        git(root, "rev-parse", "--git-dir")
+    except TreeError:
+        raise TreeError(f"not in a git repository: {root}") from None
+    try:
+        return git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}")
+    except TreeError:
+        raise TreeError(f"unknown git revision '{ref}' in {root}") from None
+
+
+def git_changed_files(root: Path, ref: str) -> list[str]:
+    """Files (relative to ``root``) changed since ``ref``: committed, staged, unstaged,
+    untracked."""
+    verify_ref(root, ref)
+    names = _z(git(root, "diff", "--name-only", "--no-renames", "--relative", "-z", ref))
+    names += _z(git(root, "diff", "--cached", "--name-only", "--no-renames", "--relative", "-z"))
+    names += _z(git(root, "ls-files", "--others", "--exclude-standard", "-z"))
+    return sorted(set(names))
+
+
+def _z(out: str) -> list[str]:
+    return [name for name in out.split("\0") if name]

@@ -1,0 +1,121 @@
+"""The line-level preprocessor scan: comments, continuations, branch stacks."""
+
+from __future__ import annotations
+
+from kconsist.cfacts.pp import blank_comments, scan
+from kconsist.cond import render
+
+
+def guards(text: str) -> dict[int, str]:
+    """Rendered guard of every non-directive, non-blank line, by line number."""
+    s = scan(text)
+    return {
+        n: render(s.guard_at(n))
+        for n, line in enumerate(text.split("\n"), 1)
+        if line.strip() and not s.directive_at(n) and not line.lstrip().startswith(("/*", "*"))
+    }
+
+
+def test_ifdef_else_endif() -> None:
+    text = "#ifdef CONFIG_SMP\nint a;\n#else\nint b;\n#endif\nint c;\n"
+    assert guards(text) == {2: "SMP", 4: "!SMP", 6: "y"}
+
+
+def test_elif_negates_earlier_branches() -> None:
+    text = (
+        "#if defined(CONFIG_A)\n"
+        "int a;\n"
+        "#elif IS_ENABLED(CONFIG_B)\n"
+        "int b;\n"
+        "#elifdef CONFIG_C\n"
+        "int c;\n"
+        "#else\n"
+        "int d;\n"
+        "#endif\n"
+    )
+    assert guards(text) == {
+        2: "A",
+        4: "!A && B",
+        6: "!(A || B) && C",
+        8: "!(A || B || C)",
+    }
+
+
+def test_nesting_and_elifndef() -> None:
+    text = (
+        "#ifndef CONFIG_X\n"
+        "#ifdef CONFIG_Y\n"
+        "int a;\n"
+        "#elifndef CONFIG_Z\n"
+        "int b;\n"
+        "#endif\n"
+        "int c;\n"
+        "#endif\n"
+    )
+    assert guards(text) == {3: "!X && Y", 5: "!X && !Y && !Z", 7: "!X"}
+
+
+def test_continuation_and_comments_inside_directive() -> None:
+    text = (
+        "#if defined(CONFIG_A) && /* a comment\n"
+        "     spanning lines */ \\\n"
+        "    !defined(CONFIG_B) // trailing\n"
+        "int a;\n"
+        "#endif\n"
+    )
+    s = scan(text)
+    assert [(d.name, d.line, d.end_line) for d in s.directives] == [("if", 1, 3), ("endif", 5, 5)]
+    assert render(s.guard_at(4)) == "A && !B"
+
+
+def test_directives_in_comments_and_strings_are_ignored() -> None:
+    text = '/*\n#ifdef CONFIG_A\n*/\nchar *s = "/* not a comment";\n// #if 0\nint a;\n'
+    s = scan(text)
+    assert s.directives == []
+    assert render(s.guard_at(6)) == "y"
+    assert s.in_literal(text.index("not a"))
+    assert not s.in_literal(text.index("int a"))
+
+
+def test_include_guard_dropped() -> None:
+    text = (
+        "/* SPDX */\n"
+        "#ifndef _ASM_X_H\n"
+        "#define _ASM_X_H\n"
+        "int a;\n"
+        "#ifdef __ASSEMBLY__\n"
+        "int b;\n"
+        "#endif\n"
+        "#endif /* _ASM_X_H */\n"
+    )
+    s = scan(text)
+    assert s.include_guard == "_ASM_X_H"
+    assert guards(text) == {4: "y", 6: "{defined(__ASSEMBLY__)}"}
+
+
+def test_ifndef_that_does_not_wrap_the_file_is_kept() -> None:
+    text = "#ifndef FOO\n#define FOO 1\n#endif\nint a;\n#ifndef FOO\nint b;\n#endif\n"
+    s = scan(text)
+    assert s.include_guard is None
+    assert guards(text)[6] == "!{defined(FOO)}"
+
+
+def test_if_zero_and_one() -> None:
+    text = "#if 0\nint a;\n#else\nint b;\n#endif\n#if 1\nint c;\n#endif\n"
+    assert guards(text) == {2: "n", 4: "y", 7: "y"}
+
+
+def test_unbalanced_directives_are_problems() -> None:
+    s = scan("#endif\n#ifdef CONFIG_A\nint a;\n#else\n#else\n")
+    assert s.problems == [
+        (1, "#endif without #if"),
+        (5, "#else after #else"),
+        (2, "#if without #endif"),
+    ]
+
+
+def test_blank_comments_keeps_offsets_and_lines() -> None:
+    text = "a /* b\nc */ d // e\nf"
+    code, open_at_eol, _ = blank_comments(text)
+    assert code == "a     \n     d     \nf"
+    assert open_at_eol == {1}

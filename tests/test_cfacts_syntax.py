@@ -1,0 +1,228 @@
+"""Facts of C text: kinds, lines, guards, tree-sitter and the line classifier."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kconsist.cfacts import CFact, scan_file, scan_text
+from kconsist.cfacts.syntax import parse_facts
+from kconsist.cond import FALSE, render
+from kconsist.tree import KernelTree, TreeError
+
+
+def facts(text: str, names: list[str] | None = None) -> list[tuple[str, str, int, str, str]]:
+    result = scan_text(text, "arch/x/include/asm/x.h", names)
+    assert result.problems == []
+    return [(f.kind, f.name, f.line, render(f.guard), f.via) for f in result.facts]
+
+
+def test_smp_else_definitions() -> None:
+    text = (
+        "#ifdef CONFIG_SMP\n"
+        "static inline void __tlb_remove_table(void *t)\n"
+        "{\n"
+        "\tfree(t);\n"
+        "}\n"
+        "#else\n"
+        "static inline void __tlb_remove_table(void *t) { }\n"
+        "#endif\n"
+    )
+    assert facts(text) == [
+        ("function", "__tlb_remove_table", 2, "SMP", "tree-sitter"),
+        ("function", "__tlb_remove_table", 7, "!SMP", "tree-sitter"),
+    ]
+
+
+def test_guard_with_defined_and_is_enabled_and_elif() -> None:
+    text = (
+        "#if defined(CONFIG_A) && !IS_ENABLED(CONFIG_B)\n"
+        "extern void f(void);\n"
+        "#elif defined(CONFIG_C)\n"
+        "void f(void) {}\n"
+        "#endif\n"
+    )
+    assert facts(text) == [
+        ("prototype", "f", 2, "A && !B", "tree-sitter"),
+        ("function", "f", 4, "!(A && !B) && C", "tree-sitter"),
+    ]
+
+
+def test_include_guard_dropped_and_macros() -> None:
+    text = (
+        "/* SPDX-License-Identifier: GPL-2.0 */\n"
+        "#ifndef _ASM_X_H\n"
+        "#define _ASM_X_H\n"
+        "#define OBJ 1\n"
+        "#define FUNC(a, b) ((a) + (b))\n"
+        "#define VARIADIC(fmt, ...) printk(fmt, ##__VA_ARGS__)\n"
+        "#define NOARGS() 0\n"
+        "#endif /* _ASM_X_H */\n"
+    )
+    result = scan_text(text, "x.h")
+    got = [(f.kind, f.name, f.line, render(f.guard), f.params) for f in result.facts]
+    assert got == [
+        ("macro", "_ASM_X_H", 3, "y", None),
+        ("macro", "OBJ", 4, "y", None),
+        ("macro", "FUNC", 5, "y", ("a", "b")),
+        ("macro", "VARIADIC", 6, "y", ("fmt", "...")),
+        ("macro", "NOARGS", 7, "y", ()),
+    ]
+
+
+def test_comment_inside_multiline_define() -> None:
+    text = (
+        "#ifdef CONFIG_X\n"
+        "#define pte_free_tlb(tlb, pte) \\\n"
+        "\t/* free it */ \\\n"
+        "\tdo { __free(pte); /* multi\n"
+        "\t line */ } while (0)\n"
+        "#define after(x) (x)\n"
+        "#endif\n"
+        "int g;\n"
+    )
+    result = scan_text(text, "x.h")
+    got = [(f.kind, f.name, f.line, render(f.guard), f.params) for f in result.facts]
+    assert got == [
+        ("macro", "pte_free_tlb", 2, "X", ("tlb", "pte")),
+        ("macro", "after", 6, "X", ("x",)),
+    ]
+    assert result.problems == []
+
+
+def test_prototypes_pointers_attributes() -> None:
+    text = (
+        "extern void __tlb_remove_table(void *_table);\n"
+        "struct page *__must_check alloc_thing(int order);\n"
+        "static __always_inline unsigned long *bitmap_of(int x) { return 0; }\n"
+        "static inline int __init setup_it(void) { return 1; }\n"
+        "asmlinkage void do_entry(void);\n"
+        "int (*not_a_prototype)(int);\n"
+        "void (*signal(int sig, void (*h)(int)))(int);\n"
+        "int (parenthesised)(void);\n"
+    )
+    assert [(k, n, line) for k, n, line, _, _ in facts(text)] == [
+        ("prototype", "__tlb_remove_table", 1),
+        ("prototype", "alloc_thing", 2),
+        ("function", "bitmap_of", 3),
+        ("function", "setup_it", 4),
+        ("prototype", "do_entry", 5),
+        ("prototype", "signal", 7),
+        ("prototype", "parenthesised", 8),
+    ]
+
+
+def test_calls_and_uses_are_not_facts() -> None:
+    text = (
+        "void caller(void)\n"
+        "{\n"
+        "\t__tlb_remove_table(p);\n"
+        "\tx = __tlb_remove_table;\n"
+        "}\n"
+        "#ifdef __tlb_remove_table\n"
+        "#endif\n"
+        "EXPORT_SYMBOL(__tlb_remove_table);\n"
+    )
+    assert facts(text, ["__tlb_remove_table"]) == []
+
+
+def test_names_filter_and_fast_path() -> None:
+    text = "int a(void);\nint b(void);\n#define c 1\n"
+    assert [f[1] for f in facts(text, ["b", "c"])] == ["b", "c"]
+    assert scan_text(text, "x.h", ["zzz"]).facts == []
+
+
+def test_definition_in_unparseable_file_found_by_scan() -> None:
+    # tree-sitter reads the asm register variable as the initialiser of a declaration
+    # `csum_copy(...) { ... = ...` and reports an error; the line classifier still
+    # finds the definition (return type on the line before, kernel style).
+    text = (
+        "#ifdef CONFIG_SMP\n"
+        "static inline __wsum\n"
+        "csum_copy(const void *src, int len)\n"
+        "{\n"
+        '\tregister unsigned int ret asm("o0") = (unsigned int)src;\n'
+        "\treturn csum_copy_inner(ret);\n"
+        "}\n"
+        "#endif\n"
+    )
+    assert parse_facts(text, lambda n: True).has_error
+    assert facts(text, ["csum_copy", "csum_copy_inner"]) == [
+        ("function", "csum_copy", 3, "SMP", "scan")
+    ]
+    assert facts(text) == [("function", "csum_copy", 3, "SMP", "scan")]
+
+
+def test_split_header_over_if_branches() -> None:
+    text = (
+        "int g = (;\n"  # an error first, so that the classifier reads what follows
+        "#ifdef CONFIG_F00F\n"
+        "void handle(struct pt_regs *regs)\n"
+        "#else\n"
+        "static inline void handle(struct pt_regs *regs)\n"
+        "#endif\n"
+        "{\n"
+        "\tdo_trap(regs);\n"
+        "}\n"
+    )
+    got = [(k, n, line, g) for k, n, line, g, _ in facts(text, ["handle"])]
+    assert got == [("function", "handle", 3, "F00F"), ("function", "handle", 5, "!F00F")]
+
+
+def test_unclassifiable_occurrence_is_a_problem() -> None:
+    text = (
+        "struct s {\n"
+        "\tint a;\n"
+        "} cfg __attribute((common));\n"
+        "static void\n"
+        "CONCAT(pre, fix)(int x)\n"
+        "{\n"
+        "}\n"
+    )
+    result = scan_text(text, "x.h", ["CONCAT"])
+    assert result.facts == []
+    assert result.problems == [("x.h", 5, "cannot tell whether 'CONCAT' is declared or used here")]
+
+
+def test_scan_file_reads_through_the_tree(tmp_path: Path) -> None:
+    tree = KernelTree(tmp_path, {"arch/x/a.c": "#if 0\nint f(void) { return 0; }\n#endif\n"})
+    result = scan_file(tree, "arch/x/a.c")
+    assert result.facts == [CFact("function", "f", "arch/x/a.c", 2, FALSE)]
+    missing = scan_file(tree, "arch/x/none.c")
+    assert missing.facts == [] and missing.problems[0][:2] == ("arch/x/none.c", 0)
+
+
+# -- the real tree -------------------------------------------------------------------
+
+
+def _tree_7x() -> KernelTree:
+    paths = [p for p in os.environ.get("KCONSIST_KERNEL_TREE", "").split(":") if p]
+    paths.append("/tmp/linux-7.3")
+    for path in paths:
+        try:
+            tree = KernelTree.open(path)
+        except TreeError:
+            continue
+        if tree.version >= (7, 0):
+            return tree
+    pytest.skip("no real 7.x kernel tree (KCONSIST_KERNEL_TREE or /tmp/linux-7.3)")
+
+
+@pytest.mark.realtree
+def test_realtree_tlb_remove_table_facts() -> None:
+    tree = _tree_7x()
+    found = set()
+    for rel in tree.files("arch/", (".c", ".h")):
+        result = scan_file(tree, rel, ["__tlb_remove_table"])
+        assert result.problems == [], rel
+        found.update((f.file, f.line, f.kind, render(f.guard)) for f in result.facts)
+    assert {
+        ("arch/sparc/include/asm/pgalloc_64.h", 90, "function", "SMP"),
+        ("arch/powerpc/include/asm/book3s/64/pgalloc.h", 22, "prototype", "y"),
+        ("arch/powerpc/include/asm/nohash/pgalloc.h", 62, "function", "y"),
+        ("arch/powerpc/include/asm/book3s/32/pgalloc.h", 65, "function", "y"),
+    } <= found
+    pgtable_c = [f for f in found if f[0] == "arch/powerpc/mm/book3s64/pgtable.c"]
+    assert [f[2:] for f in pgtable_c] == [("function", "y")]

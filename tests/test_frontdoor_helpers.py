@@ -1,0 +1,117 @@
+"""Shared helpers of the front-door tests (real git repositories of the example trees)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+SELECT = "\tselect HAVE_ARCH_TLB_REMOVE_TABLE if SMP\n"
+REMOVER = "arch/sparc/include/asm/pgalloc_64.h"
+
+# What dropping sparc's select from examples/pt-reclaim-v4 introduces, as b4 lines.
+SPARC_ERRORS = [
+    f"{REMOVER}:9: ERROR: [pt-reclaim-custom-remover] sparc: PT_RECLAIM can be enabled while"
+    f" the arch's own __tlb_remove_table() ({REMOVER}:9, compiled when SMP && 64BIT) is in"
+    " use: ARCH=sparc64 PT_RECLAIM=y SMP=y",
+    f"{REMOVER}:9: ERROR: [tlb-remove-table-kconfig] sparc provides its own"
+    f" __tlb_remove_table() (function at {REMOVER}:9, compiled when SMP && 64BIT) but"
+    " HAVE_ARCH_TLB_REMOVE_TABLE is not selected for it: ARCH=sparc64"
+    " HAVE_ARCH_TLB_REMOVE_TABLE=n SMP=y",
+]
+
+
+def text_line(b4_line: str) -> str:
+    """The ``kconsist audit`` text form of a b4 line."""
+    return b4_line.replace(": ERROR: ", ": error: ", 1).replace(": WARNING: ", ": warning: ", 1)
+
+
+def env(home: Path, **extra: str) -> dict[str, str]:
+    """An environment isolated from the user's git/b4 configuration."""
+    out = dict(os.environ)
+    for name in list(out):
+        if name.startswith(("GIT_", "B4_", "PRE_COMMIT")):
+            del out[name]
+    home.mkdir(parents=True, exist_ok=True)
+    out.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        XDG_DATA_HOME=str(home / ".local/share"),
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_AUTHOR_NAME="Kay Dev",
+        GIT_AUTHOR_EMAIL="kay@example.org",
+        GIT_COMMITTER_NAME="Kay Dev",
+        GIT_COMMITTER_EMAIL="kay@example.org",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        PATH=os.pathsep.join([str(home / "bin"), os.environ["PATH"]]),
+    )
+    out.update(extra)
+    return out
+
+
+def run(
+    args: list[str], cwd: Path, environ: dict[str, str], stdin: bytes | None = None
+) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        args, cwd=cwd, env=environ, input=stdin, capture_output=True, check=False
+    )
+    return subprocess.CompletedProcess(
+        proc.args, proc.returncode, proc.stdout.decode(), proc.stderr.decode()
+    )
+
+
+def git(repo: Path, environ: dict[str, str], *args: str) -> str:
+    proc = run(["git", *args], repo, environ)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def kconsist_shim(home: Path) -> None:
+    """``kconsist`` on PATH (``$HOME/bin``), running this checkout."""
+    bindir = home / "bin"
+    bindir.mkdir(parents=True, exist_ok=True)
+    shim = bindir / "kconsist"
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m kconsist.cli "$@"\n')
+    shim.chmod(0o755)
+
+
+def make_repo(
+    path: Path, environ: dict[str, str], example: str = "pt-reclaim-v4", branch: str = "master"
+) -> Path:
+    shutil.copytree(EXAMPLES / example, path)
+    git(path, environ, "init", "-q", "-b", branch)
+    git(path, environ, "config", "user.name", "Kay Dev")
+    git(path, environ, "config", "user.email", "kay@example.org")
+    git(path, environ, "add", "-A")
+    git(path, environ, "commit", "-q", "-m", "base")
+    return path
+
+
+def drop_select(repo: Path) -> None:
+    kconfig = repo / "arch/sparc/Kconfig"
+    text = kconfig.read_text()
+    assert SELECT in text
+    kconfig.write_text(text.replace(SELECT, ""))
+
+
+def restore_select(repo: Path) -> None:
+    kconfig = repo / "arch/sparc/Kconfig"
+    anchor = "\tselect MMU_GATHER_RCU_TABLE_FREE if SMP\n"
+    kconfig.write_text(kconfig.read_text().replace(anchor, anchor + SELECT))
+
+
+def harmless_change(repo: Path) -> None:
+    """A change to sparc's Kconfig that introduces no finding."""
+    kconfig = repo / "arch/sparc/Kconfig"
+    kconfig.write_text(kconfig.read_text() + "\n# sparc: nothing to see here\n")
+
+
+def kconsist(
+    args: list[str], cwd: Path, environ: dict[str, str], stdin: bytes | None = None
+) -> subprocess.CompletedProcess[str]:
+    return run([sys.executable, "-m", "kconsist.cli", *args], cwd, environ, stdin)

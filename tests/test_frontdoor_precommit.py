@@ -1,0 +1,175 @@
+"""Real pre-commit with the hook of ``.pre-commit-hooks.yaml``, installed from a git clone
+of this checkout's working tree (uncommitted work included), offline.
+
+pre-commit pip-installs the hook repository into its own virtualenv. To stay offline
+the install sees this environment's packages (kconsist's dependencies and setuptools,
+linked into one directory on PYTHONPATH) with no index and no build isolation.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+from test_frontdoor_helpers import (
+    ROOT,
+    SPARC_ERRORS,
+    drop_select,
+    env,
+    git,
+    harmless_change,
+    make_repo,
+    run,
+    text_line,
+)
+
+
+
+def _project_deps() -> list[str]:
+    """``[project] dependencies`` of pyproject.toml (kconsist need not be installed)."""
+    text = (ROOT / "pyproject.toml").read_text()
+    block = re.search(r"^dependencies = \[(.*?)^\]", text, re.M | re.S)
+    assert block, "pyproject.toml has no dependencies list"
+    return re.findall(r'"([^"]+)"', block.group(1))
+
+
+HOOK_DEPS = ["setuptools", "wheel", *_project_deps()]
+IGNORED = (".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", "*.egg-info", "build")
+SUMMARY = (
+    "kconsist: 2 findings (2 errors, 0 warnings), 0 input errors, 0 rules skipped,"
+    " 4 rules on 1 arches"
+)
+
+
+def _closure(requirements: Iterable[str]) -> list[metadata.Distribution]:
+    seen: dict[str, metadata.Distribution] = {}
+    todo = [r for r in requirements if "extra ==" not in r]
+    while todo:
+        name = re.split(r"[\s\[<>=!~;(]", todo.pop(), maxsplit=1)[0]
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue
+        if dist.metadata["Name"].lower() not in seen:
+            seen[dist.metadata["Name"].lower()] = dist
+            todo += [r for r in dist.requires or [] if "extra ==" not in r]
+    return list(seen.values())
+
+
+def _link_deps(dest: Path) -> None:
+    dest.mkdir()
+    for dist in _closure(HOOK_DEPS):
+        for top in {f.parts[0] for f in dist.files or []} - {"..", "bin"}:
+            src = Path(str(dist.locate_file(top)))
+            if src.exists() and not (dest / top).exists():
+                (dest / top).symlink_to(src)
+
+
+@pytest.fixture(scope="session")
+def hook(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict[str, str]]:
+    """(hook repository, its commit, environment with pre-commit's home)."""
+    base = tmp_path_factory.mktemp("precommit")
+    clone = base / "kconsist"
+    shutil.copytree(ROOT, clone, ignore=shutil.ignore_patterns(*IGNORED))
+    _link_deps(base / "deps")
+    environ = env(
+        base / "home",
+        PRE_COMMIT_HOME=str(base / "pre-commit-home"),
+        PYTHONPATH=str(base / "deps"),  # not this checkout: the hook runs its own install
+        PIP_NO_INDEX="1",
+        PIP_FIND_LINKS="",
+        PIP_NO_BUILD_ISOLATION="0",  # pip's inverted spelling: disables isolation
+    )
+    git(clone, environ, "init", "-q")
+    git(clone, environ, "add", "-A")
+    git(clone, environ, "commit", "-q", "-m", "snapshot of the working tree")
+    sha = git(clone, environ, "rev-parse", "HEAD").strip()
+    repo = _kernel_repo(base / "warm-up", clone, sha, environ)
+    proc = run([sys.executable, "-m", "pre_commit", "install-hooks"], repo, environ)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return clone, sha, environ
+
+
+def _kernel_repo(path: Path, clone: Path, sha: str, environ: dict[str, str]) -> Path:
+    repo = make_repo(path, environ)
+    config = f"repos:\n  - repo: {clone}\n    rev: {sha}\n    hooks:\n      - id: kconsist\n"
+    (repo / ".pre-commit-config.yaml").write_text(config)
+    git(repo, environ, "add", ".pre-commit-config.yaml")
+    git(repo, environ, "commit", "-q", "--no-verify", "-m", "use kconsist")
+    proc = run([sys.executable, "-m", "pre_commit", "install"], repo, environ)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return repo
+
+
+@pytest.fixture
+def kernel(tmp_path: Path, hook: tuple[Path, str, dict[str, str]]) -> tuple[Path, dict]:
+    clone, sha, environ = hook
+    return _kernel_repo(tmp_path / "linux", clone, sha, environ), environ
+
+
+def _hook_output(out: str) -> list[str]:
+    """The hook's own lines (pre-commit shows them after its header lines)."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("- exit code:"))
+    return [line for line in lines[start + 1 :] if line]
+
+
+def test_bad_commit_is_rejected(kernel: tuple[Path, dict[str, str]]) -> None:
+    repo, environ = kernel
+    drop_select(repo)
+    git(repo, environ, "add", "arch/sparc/Kconfig")
+    proc = run(["git", "commit", "-m", "sparc: drop the select"], repo, environ)
+    assert proc.returncode == 1
+    assert "kconsist (C/Kconfig invariants)" in proc.stdout and "Failed" in proc.stdout
+    assert "- exit code: 1" in proc.stdout
+    assert _hook_output(proc.stdout) == [*map(text_line, SPARC_ERRORS), SUMMARY]
+    assert git(repo, environ, "rev-list", "--count", "HEAD") == "2\n"  # not committed
+
+
+def test_good_commit_passes(kernel: tuple[Path, dict[str, str]]) -> None:
+    repo, environ = kernel
+    harmless_change(repo)
+    git(repo, environ, "add", "arch/sparc/Kconfig")
+    proc = run(["git", "commit", "-m", "sparc: comment"], repo, environ)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert re.search(r"^kconsist \(C/Kconfig invariants\)\.+Passed$", proc.stdout, re.M)
+    assert git(repo, environ, "rev-list", "--count", "HEAD") == "3\n"
+
+
+def test_checks_what_is_staged_and_restores_unstaged(kernel: tuple[Path, dict]) -> None:
+    repo, environ = kernel
+    harmless_change(repo)
+    git(repo, environ, "add", "arch/sparc/Kconfig")
+    drop_select(repo)  # unstaged, and bad: not what is committed
+    proc = run(["git", "commit", "-m", "sparc: comment"], repo, environ)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Stashing unstaged files" in proc.stdout + proc.stderr
+    diff = git(repo, environ, "diff", "--unified=0", "arch/sparc/Kconfig")
+    assert diff.splitlines()[-1] == "-\tselect HAVE_ARCH_TLB_REMOVE_TABLE if SMP"
+    assert git(repo, environ, "status", "--porcelain") == " M arch/sparc/Kconfig\n"
+
+
+def test_unrelated_commit_prints_nothing(kernel: tuple[Path, dict[str, str]]) -> None:
+    repo, environ = kernel
+    drop_select(repo)  # unstaged: stashed while the hook runs
+    (repo / "README").write_text("kernel\n")
+    git(repo, environ, "add", "README")
+    proc = run([sys.executable, "-m", "pre_commit", "run", "--verbose"], repo, environ)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert re.search(r"^kconsist \(C/Kconfig invariants\)\.+Passed$", proc.stdout, re.M)
+    lines = proc.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("- duration:"))
+    assert lines[at + 1 :] == []  # the hook printed nothing
+
+
+def test_staged_deletion_is_checked(kernel: tuple[Path, dict[str, str]]) -> None:
+    repo, environ = kernel
+    git(repo, environ, "rm", "-q", "arch/sparc/include/asm/pgalloc_64.h")
+    proc = run(["git", "commit", "-m", "sparc: drop the remover"], repo, environ)
+    assert proc.returncode == 1
+    assert _hook_output(proc.stdout)[0].startswith("arch/sparc/Kconfig:18: warning: ")
