@@ -131,6 +131,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
         from kconsist.frontdoors import changed
 
         arches = changed.arches_to_check(tree, rules, args.changed_from, args.files, arches)
+        if not arches:
+            return EXIT_CLEAN  # nothing the changes can affect: say nothing, like a linter
     progress = _progress()
     result = engine.audit(tree, rules, arches, progress, jobs=max(1, args.jobs))
     if progress:

@@ -178,7 +178,7 @@ def _finding(
     file, line = (at.file, at.line) if at else (f"arch/{ctx.arch}/Kconfig", 1)
     example = counterexample(ctx.arch, model, shown) if model else {}
     undecided = (
-        tuple(f"{a}={'y' if model.atoms.get(a) else 'n'}" for a in sorted(c.atoms(at.cond)))
+        tuple(f"{{{a}}}={'y' if model.atoms.get(a) else 'n'}" for a in sorted(c.atoms(at.cond)))
         if (model and at)
         else ()
     )

@@ -34,7 +34,7 @@ def _explain_rule(ctx: ArchContext, rule: Rule, verdict: Verdict) -> str:
     for name, facts in verdict.facts.items():
         lines.append(f"  ${name}: {len(facts)} fact{'s' if len(facts) != 1 else ''}")
         lines += [f"    {_fact_line(f)}" for f in facts]
-    symbols = c.symbols(check.never) if check.never is not None else []
+    symbols = _relevant_symbols(ctx, check.never) if check.never is not None else []
     if symbols:
         lines.append("  Kconfig:")
     for sym in symbols:
@@ -46,6 +46,17 @@ def _explain_rule(ctx: ArchContext, rule: Rule, verdict: Verdict) -> str:
 def _fact_line(f: Fact) -> str:
     when = "always" if f.cond == c.TRUE else str(f.cond)
     return f"{f.location}: {f.kind} {f.name}, when {when}"
+
+
+def _relevant_symbols(ctx: ArchContext, never: c.Cond) -> list[str]:
+    """The check's symbols, then those their dependencies name (one level down):
+    enough to see why PT_RECLAIM is on, without the whole cone."""
+    named = c.symbols(never)
+    deps: list[str] = []
+    for name in named:
+        for d in ctx.facts(KconfigFactSpec("symbol", name)):
+            deps += [s for s in c.symbols(d.cond) if s not in named and s not in deps]
+    return named + deps
 
 
 def _symbol_lines(ctx: ArchContext, name: str) -> list[str]:

@@ -156,11 +156,12 @@ def schema() -> dict[str, Any]:
 
 
 def bundled_rules_dir() -> Path:
-    """The rules shipped with kconsist (installed as package data, or the checkout's)."""
+    """The rules shipped with kconsist: the checkout's rules/, or the installed copy
+    (pyproject maps rules/ to the package kconsist.bundled_rules)."""
     checkout = Path(__file__).resolve().parent.parent / "rules"
     if checkout.is_dir():
         return checkout
-    return Path(str(resources.files("kconsist.bundled_rules")))
+    return Path(__file__).resolve().parent / "bundled_rules"
 
 
 def rule_files(paths: list[Path]) -> list[Path]:

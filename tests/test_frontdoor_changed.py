@@ -119,11 +119,6 @@ def test_not_a_git_repository(tmp_path: Path) -> None:
     assert proc.stderr == f"kconsist: error: not in a git repository: {tree}\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs kconsist/cli.py cmd_audit: `if (args.changed_from or args.files) and not"
-    " arches: return EXIT_CLEAN` before engine.audit (lead's file)",
-)
 def test_nothing_affected_prints_nothing(v3: tuple[Path, dict[str, str]]) -> None:
     repo, environ = v3
     proc = kconsist(["audit", ".", "--file", "Documentation/index.rst"], repo, environ)

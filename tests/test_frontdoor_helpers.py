@@ -57,9 +57,7 @@ def env(home: Path, **extra: str) -> dict[str, str]:
 def run(
     args: list[str], cwd: Path, environ: dict[str, str], stdin: bytes | None = None
 ) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        args, cwd=cwd, env=environ, input=stdin, capture_output=True, check=False
-    )
+    proc = subprocess.run(args, cwd=cwd, env=environ, input=stdin, capture_output=True, check=False)
     return subprocess.CompletedProcess(
         proc.args, proc.returncode, proc.stdout.decode(), proc.stderr.decode()
     )

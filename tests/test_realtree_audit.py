@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kconsist import engine
+from kconsist import engine, fix
 from kconsist.findings import AuditResult
 from kconsist.rulelang import load_rules
 from kconsist.tree import KernelTree
@@ -178,3 +178,25 @@ def test_legacy_macro_reported_where_it_is(newest_tree):
     )
     legacy = [f for f in result.findings if f.rule == "tlb-remove-table-legacy-macro"]
     assert [(f.arch, f.file) for f in legacy] == [("sparc", "arch/sparc/include/asm/tlb_64.h")]
+
+
+@pytest.mark.parametrize(
+    "arch,rel,old,new",
+    [
+        ("sparc", "arch/sparc/Kconfig", SPARC_SELECT, ""),
+        ("powerpc", "arch/powerpc/Kconfig", PPC_SELECT, ""),
+        (
+            "sparc",
+            "arch/sparc/Kconfig",
+            SPARC_SELECT,
+            "\tselect HAVE_ARCH_TLB_REMOVE_TABLE if !SMP\n",
+        ),
+    ],
+)
+def test_fix_restores_the_upstream_line(newest_tree, arch, rel, old, new):
+    broken = edited(newest_tree, (rel, old, new))
+    plan = fix.plan(broken, load_rules(), [arch])
+    assert plan.unfixable == []
+    assert plan.edits == {rel: newest_tree.read_text(rel)}  # byte for byte upstream
+    again = engine.audit(broken.with_overlay(plan.edits), load_rules(), [arch])
+    assert [f for f in again.findings if f.rule in TLB_RULES] == []
