@@ -110,8 +110,9 @@ class KernelTree:
             return text
         newline = "" if keep_newlines else None
         try:
-            with open(self.root / rel, encoding="utf-8", errors="surrogateescape",
-                      newline=newline) as f:
+            with open(
+                self.root / rel, encoding="utf-8", errors="surrogateescape", newline=newline
+            ) as f:
                 return f.read()
         except OSError as e:
             raise TreeError(e.strerror or "cannot be read", file=rel) from None
