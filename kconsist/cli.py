@@ -24,6 +24,11 @@ class UsageError(Exception):
 
 def _add_tree_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("tree", nargs="?", default=".", help="kernel source tree (default: .)")
+    add_selection_args(p)
+
+
+def add_selection_args(p: argparse.ArgumentParser) -> None:
+    """--arch, --rules and --rule, shared by every subcommand that checks a tree."""
     p.add_argument(
         "--arch",
         action="append",

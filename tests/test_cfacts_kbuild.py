@@ -3,7 +3,6 @@ include graph, on small trees held in memory."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from kconsist.cfacts.includes import header_condition
 from kconsist.cfacts.kbuild import build_condition
 from kconsist.cond import render
-from kconsist.tree import KernelTree, TreeError
+from kconsist.tree import KernelTree
 
 MAKEFILES = {
     "arch/ppc/Kbuild": "obj-y += kernel/\nobj-y += mm/\nobj-$(CONFIG_KVM) += kvm/\n",
@@ -119,21 +118,9 @@ def test_header_condition(tmp_path: Path, header: str, expected: str) -> None:
     assert render(header_condition(tree, "sp", header)) == expected
 
 
-def _tree_7x() -> KernelTree:
-    paths = [p for p in os.environ.get("KCONSIST_KERNEL_TREE", "").split(":") if p]
-    for path in [*paths, "/tmp/linux-7.3"]:
-        try:
-            tree = KernelTree.open(path)
-        except TreeError:
-            continue
-        if tree.version >= (7, 0):
-            return tree
-    pytest.skip("no real 7.x kernel tree (KCONSIST_KERNEL_TREE or /tmp/linux-7.3)")
-
-
 @pytest.mark.realtree
-def test_realtree_conditions() -> None:
-    tree = _tree_7x()
+def test_realtree_conditions(newest_tree: KernelTree) -> None:
+    tree = newest_tree
     assert render(build_condition(tree, "arch/powerpc/mm/book3s64/pgtable.c")) == "PPC_BOOK3S_64"
     sparc = header_condition(tree, "sparc", "arch/sparc/include/asm/pgalloc_64.h")
     assert render(sparc) == "{defined(__sparc__)} && {defined(__arch64__)}"

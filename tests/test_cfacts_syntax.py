@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ import pytest
 from kconsist.cfacts import CFact, scan_file, scan_text
 from kconsist.cfacts.syntax import parse_facts
 from kconsist.cond import FALSE, render
-from kconsist.tree import KernelTree, TreeError
+from kconsist.tree import KernelTree
 
 
 def facts(text: str, names: list[str] | None = None) -> list[tuple[str, str, int, str, str]]:
@@ -197,22 +196,9 @@ def test_scan_file_reads_through_the_tree(tmp_path: Path) -> None:
 # -- the real tree -------------------------------------------------------------------
 
 
-def _tree_7x() -> KernelTree:
-    paths = [p for p in os.environ.get("KCONSIST_KERNEL_TREE", "").split(":") if p]
-    paths.append("/tmp/linux-7.3")
-    for path in paths:
-        try:
-            tree = KernelTree.open(path)
-        except TreeError:
-            continue
-        if tree.version >= (7, 0):
-            return tree
-    pytest.skip("no real 7.x kernel tree (KCONSIST_KERNEL_TREE or /tmp/linux-7.3)")
-
-
 @pytest.mark.realtree
-def test_realtree_tlb_remove_table_facts() -> None:
-    tree = _tree_7x()
+def test_realtree_tlb_remove_table_facts(newest_tree: KernelTree) -> None:
+    tree = newest_tree
     found = set()
     for rel in tree.files("arch/", (".c", ".h")):
         result = scan_file(tree, rel, ["__tlb_remove_table"])

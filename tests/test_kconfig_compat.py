@@ -6,11 +6,11 @@ scripts/kconfig/{parser.y,menu.c,expr.c,symbol.c} of Linux 7.3.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from kconfiglib import expr_str
+from kernel_trees import newest
 
 from kconsist.kconfig.compat import KernelKconfig
 from kconsist.kconfig.load import KconfigLoadError, load_kconfig
@@ -195,9 +195,9 @@ def test_strings_comments_and_lines_are_untouched(tmp_path: Path) -> None:
 
 
 def _kernel_tests_dir() -> Path | None:
-    candidates = [*os.environ.get("KCONSIST_KERNEL_TREE", "").split(":"), "/tmp/linux-7.3"]
-    for root in filter(None, candidates):
-        tests = Path(root) / "scripts/kconfig/tests"
+    tree = newest()
+    for root in [tree.root] if tree else []:
+        tests = root / "scripts/kconfig/tests"
         if (tests / "conditional_dep").is_dir() and (tests / "transitional").is_dir():
             return tests
     return None

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from kconfiglib import expr_str
+from kernel_trees import newest, real_trees
 
 from kconsist.kconfig.load import KconfigLoadError, load_kconfig
 from kconsist.tree import KernelTree
@@ -93,14 +94,8 @@ def test_source_outside_the_tree_is_refused(tmp_path: Path) -> None:
 # -- real trees ---------------------------------------------------------------------
 
 
-def real_trees() -> list[Path]:
-    configured = os.environ.get("KCONSIST_KERNEL_TREE")
-    paths = configured.split(":") if configured else ["/tmp/linux-7.3", "/tmp/linux-6.12"]
-    return [Path(p) for p in paths if p and (Path(p) / "scripts/kconfig").is_dir()]
-
-
 def _tree_arches() -> list[tuple[Path, str]]:
-    return [(root, arch) for root in real_trees() for arch in KernelTree.open(root).arches()]
+    return [(tree.root, arch) for tree in real_trees() for arch in tree.arches()]
 
 
 @pytest.mark.realtree
@@ -128,10 +123,9 @@ def test_real_tree_arch_loads(root: Path, arch: str) -> None:
 @pytest.mark.realtree
 @pytest.mark.skipif(not real_trees(), reason="no kernel tree (set KCONSIST_KERNEL_TREE)")
 def test_real_tree_sparc_selects() -> None:
-    roots = [r for r in real_trees() if KernelTree.open(r).version >= (7, 0)]
-    if not roots:
+    tree = newest()
+    if tree is None:
         pytest.skip("needs a 7.x tree")
-    tree = KernelTree.open(roots[0])
     kconf = load_kconfig(tree, tree.arch_env("sparc"))
     selects = {
         sym.name: expr_str(cond)
@@ -146,10 +140,9 @@ def test_real_tree_sparc_selects() -> None:
 @pytest.mark.realtree
 @pytest.mark.skipif(not real_trees(), reason="no kernel tree (set KCONSIST_KERNEL_TREE)")
 def test_real_tree_conditional_depends_parsed() -> None:
-    roots = [r for r in real_trees() if KernelTree.open(r).version >= (7, 0)]
-    if not roots:
+    tree = newest()
+    if tree is None:
         pytest.skip("needs a 7.x tree")
-    tree = KernelTree.open(roots[0])
     kconf = load_kconfig(tree, tree.arch_env("x86"))
     # drivers/hv/Kconfig: `depends on HYPERV_VMBUS if HYPERV_VMBUS`
     deps = [expr_str(n.dep) for n in kconf.node_iter() if n.filename == "drivers/hv/Kconfig"]

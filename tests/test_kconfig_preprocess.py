@@ -135,9 +135,8 @@ def test_user_function_modules_are_not_imported(
 
 
 @pytest.mark.realtree
-def test_kernel_oracle_builtin_func() -> None:
-    root = Path(os.environ.get("KCONSIST_KERNEL_TREE", "/tmp/linux-7.3").split(":")[0])
-    directory = root / "scripts/kconfig/tests/preprocess/builtin_func"
+def test_kernel_oracle_builtin_func(newest_tree: KernelTree) -> None:
+    directory = newest_tree.root / "scripts/kconfig/tests/preprocess/builtin_func"
     if not directory.is_dir():
         pytest.skip("no kernel tree with scripts/kconfig/tests")
     kconf = load_kconfig(KernelTree(directory.resolve()), ArchEnv("x86", "x86", {}))

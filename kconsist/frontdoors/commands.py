@@ -4,29 +4,13 @@ the CLI's subparsers."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 
 def _common(p: argparse.ArgumentParser) -> None:
+    from kconsist.cli import add_selection_args
+
     p.add_argument("--tree", default=".", metavar="DIR", help="kernel source tree (default: .)")
-    p.add_argument(
-        "--arch",
-        action="append",
-        default=[],
-        metavar="A",
-        help="check at most these arch directories (repeatable)",
-    )
-    p.add_argument(
-        "--rules",
-        action="append",
-        default=[],
-        metavar="PATH",
-        type=Path,
-        help="rule file or directory (repeatable; default: the bundled rules)",
-    )
-    p.add_argument(
-        "--rule", action="append", default=[], metavar="ID", help="only this rule id (repeatable)"
-    )
+    add_selection_args(p)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
