@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kconsist import engine
-from kconsist.findings import AuditResult, Finding
+from kconsist.findings import AuditResult, Finding, InputError
 from kconsist.rulelang import Rule
 from kconsist.tree import KernelTree
 
@@ -28,11 +28,12 @@ class Delta:
 
 def problems(result: AuditResult) -> list[Finding]:
     """Findings and input errors of an audit, as findings."""
-    errors = [
-        Finding(INPUT_ERROR, e.arch or "", "error", e.file, e.line or 1, e.message)
-        for e in result.errors
-    ]
+    errors = [as_finding(e) for e in result.errors]
     return sorted([*result.findings, *errors], key=Finding.sort_key)
+
+
+def as_finding(e: InputError) -> Finding:
+    return Finding(INPUT_ERROR, e.arch or "", "error", e.file, e.line or 1, e.message)
 
 
 def key(f: Finding) -> tuple[str, str, str, str, str]:
@@ -44,6 +45,18 @@ def compare(before: Sequence[Finding], after: Sequence[Finding]) -> Delta:
     return Delta(
         introduced=[f for f in after if key(f) not in old],
         fixed=[f for f in before if key(f) not in new],
+    )
+
+
+def introduced(before: AuditResult, after: AuditResult) -> AuditResult:
+    """``after`` with only the findings and input errors absent from ``before`` (as
+    :func:`compare` decides), keeping its arches, rules and skipped rules so that it
+    can be reported like any audit."""
+    new = {key(f) for f in compare(problems(before), problems(after)).introduced}
+    return replace(
+        after,
+        findings=[f for f in after.findings if key(f) in new],
+        errors=[e for e in after.errors if key(as_finding(e)) in new],
     )
 
 
