@@ -23,7 +23,7 @@ import kconfiglib as kl
 
 from kconsist import cond as c
 from kconsist import engine
-from kconsist.facts import ArchContext
+from kconsist.facts import ArchContext, Fact
 from kconsist.rulelang import Fix, Rule
 from kconsist.tree import KernelTree
 
@@ -113,7 +113,7 @@ def _edits(ctx: ArchContext, fix: Fix, verdict: engine.Verdict) -> tuple[dict[st
 # -- delete ----------------------------------------------------------------------
 
 
-def _delete_lines(ctx: ArchContext, facts: list) -> tuple[dict[str, str], str]:
+def _delete_lines(ctx: ArchContext, facts: list[Fact]) -> tuple[dict[str, str], str]:
     by_file: dict[str, set[int]] = {}
     for f in facts:
         lines = ctx.tree.read_text(f.file, keep_newlines=True).splitlines(keepends=True)

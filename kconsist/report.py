@@ -51,7 +51,7 @@ def summary(result: AuditResult) -> str:
 def as_json(result: AuditResult) -> str:
     data = {
         "version": JSON_VERSION,
-        "findings": [_finding_dict(f) for f in result.findings],
+        "findings": [finding_dict(f) for f in result.findings],
         "errors": [asdict(e) for e in result.errors],
         "skipped": [
             {"rule": s.rule, "reason": s.reason, "arches": list(s.arches)} for s in result.skipped
@@ -62,7 +62,8 @@ def as_json(result: AuditResult) -> str:
     return json.dumps(data, indent=2) + "\n"
 
 
-def _finding_dict(f: Finding) -> dict[str, object]:
+def finding_dict(f: Finding) -> dict[str, object]:
+    """A finding as the JSON formats show it (audit, series)."""
     d = asdict(f)
     d["undecided"] = list(f.undecided)
     return d

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 
 from kconsist.cli import main
+from kconsist.kconfig.load import load_kconfig
+from kconsist.tree import KernelTree
 
 ROOT = Path(__file__).resolve().parent.parent
 V3 = ROOT / "examples/pt-reclaim-v3"
@@ -132,3 +134,27 @@ def test_test_rules_command(capsys):
     code, out, _ = run(capsys, "test-rules")
     assert code == 0, out
     assert out.splitlines()[-1].endswith(" passed, 0 failed")
+
+
+def test_shell_in_an_audited_kconfig_never_runs(capsys, tmp_path):
+    """Kconfig preprocessor calls of the audited tree are answered, never executed."""
+    tree = tmp_path / "tree"
+    shutil.copytree(V4, tree)
+    marker = tmp_path / "pwned"
+    kconfig = tree / "arch/x86/Kconfig"
+    kconfig.write_text(
+        kconfig.read_text()
+        + f"\nconfig PLANTED\n\tdef_bool $(shell,touch {marker}; echo y)\n"
+        + 'if-success = $(shell,{ $(1); } >/dev/null 2>&1 && echo "$(2)" || echo "$(3)")\n'
+        + "success = $(if-success,$(1),y,n)\n"
+        + f"\nconfig PLANTED_PROBE\n\tdef_bool $(success,touch {marker})\n"
+    )
+    code, out, _ = run(capsys, "audit", str(tree))
+    assert code == 0, out
+    assert not marker.exists()
+    kernel = KernelTree.open(tree)
+    kconf = load_kconfig(kernel, kernel.arch_env("x86"))
+    # echo is interpreted, touch is not run: the probe reads as failed.
+    assert kconf.syms["PLANTED"].str_value == "y"
+    assert kconf.syms["PLANTED_PROBE"].str_value == "n"
+    assert not marker.exists()

@@ -10,21 +10,26 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from importlib import metadata
 from pathlib import Path
 
 import pytest
 from test_frontdoor_helpers import (
+    POWERPC_ERRORS,
     ROOT,
     SPARC_ERRORS,
+    commit_old_finding,
+    drop_powerpc_select,
     drop_select,
     env,
     git,
     harmless_change,
     make_repo,
     run,
+    summary_line,
     text_line,
 )
 
@@ -39,10 +44,6 @@ def _project_deps() -> list[str]:
 
 HOOK_DEPS = ["setuptools", "wheel", *_project_deps()]
 IGNORED = (".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", "*.egg-info", "build")
-SUMMARY = (
-    "kconsist: 2 findings (2 errors, 0 warnings), 0 input errors, 0 rules skipped,"
-    " 4 rules on 1 arches"
-)
 
 
 def _closure(requirements: Iterable[str]) -> list[metadata.Distribution]:
@@ -94,9 +95,13 @@ def hook(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict[str,
     return clone, sha, environ
 
 
-def _kernel_repo(path: Path, clone: Path, sha: str, environ: dict[str, str]) -> Path:
+def _kernel_repo(
+    path: Path, clone: Path, sha: str, environ: dict[str, str], args: Sequence[str] = ()
+) -> Path:
     repo = make_repo(path, environ)
     config = f"repos:\n  - repo: {clone}\n    rev: {sha}\n    hooks:\n      - id: kconsist\n"
+    if args:
+        config += f"        args: [{', '.join(args)}]\n"
     (repo / ".pre-commit-config.yaml").write_text(config)
     git(repo, environ, "add", ".pre-commit-config.yaml")
     git(repo, environ, "commit", "-q", "--no-verify", "-m", "use kconsist")
@@ -109,6 +114,13 @@ def _kernel_repo(path: Path, clone: Path, sha: str, environ: dict[str, str]) -> 
 def kernel(tmp_path: Path, hook: tuple[Path, str, dict[str, str]]) -> tuple[Path, dict]:
     clone, sha, environ = hook
     return _kernel_repo(tmp_path / "linux", clone, sha, environ), environ
+
+
+@pytest.fixture
+def kernel_all(tmp_path: Path, hook: tuple[Path, str, dict[str, str]]) -> tuple[Path, dict]:
+    """A kernel repository whose hook runs ``kconsist precommit --all``."""
+    clone, sha, environ = hook
+    return _kernel_repo(tmp_path / "linux", clone, sha, environ, ["--all"]), environ
 
 
 def _hook_output(out: str) -> list[str]:
@@ -127,7 +139,7 @@ def test_bad_commit_is_rejected(kernel: tuple[Path, dict[str, str]]) -> None:
     assert proc.returncode == 1
     assert re.search(r"^kconsist \(C/Kconfig invariants\)\.+Failed$", out, re.M)
     assert "- exit code: 1" in out
-    assert _hook_output(out) == [*map(text_line, SPARC_ERRORS), SUMMARY]
+    assert _hook_output(out) == [*map(text_line, SPARC_ERRORS), summary_line(2)]
     assert git(repo, environ, "rev-list", "--count", "HEAD") == "2\n"  # not committed
 
 
@@ -174,3 +186,43 @@ def test_staged_deletion_is_checked(kernel: tuple[Path, dict[str, str]]) -> None
     proc = run(["git", "commit", "-m", "sparc: drop the remover"], repo, environ)
     assert proc.returncode == 1
     assert _hook_output(proc.stdout + proc.stderr)[0].startswith("arch/sparc/Kconfig:18: warning: ")
+
+
+def _commit_both_arches(repo: Path, environ: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """On a HEAD with sparc's findings: a commit touching sparc harmlessly and dropping
+    powerpc's select (new findings)."""
+    commit_old_finding(repo, environ)
+    harmless_change(repo)
+    drop_powerpc_select(repo)
+    git(repo, environ, "add", "arch/sparc/Kconfig", "arch/powerpc/Kconfig")
+    return run(["git", "commit", "-m", "sparc, powerpc: two changes"], repo, environ)
+
+
+def test_old_finding_does_not_block_commit(kernel: tuple[Path, dict[str, str]]) -> None:
+    repo, environ = kernel
+    commit_old_finding(repo, environ)
+    harmless_change(repo)
+    git(repo, environ, "add", "arch/sparc/Kconfig")
+    proc = run(["git", "commit", "-m", "sparc: comment"], repo, environ)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out
+    assert re.search(r"^kconsist \(C/Kconfig invariants\)\.+Passed$", out, re.M)
+    assert git(repo, environ, "rev-list", "--count", "HEAD") == "4\n"
+
+
+def test_only_new_findings_reject_a_commit(kernel: tuple[Path, dict[str, str]]) -> None:
+    repo, environ = kernel
+    proc = _commit_both_arches(repo, environ)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1
+    assert re.search(r"^kconsist \(C/Kconfig invariants\)\.+Failed$", out, re.M)
+    assert _hook_output(out) == [*POWERPC_ERRORS, summary_line(2, arches=2)]
+    assert git(repo, environ, "rev-list", "--count", "HEAD") == "3\n"  # not committed
+
+
+def test_all_reports_every_finding(kernel_all: tuple[Path, dict[str, str]]) -> None:
+    repo, environ = kernel_all
+    proc = _commit_both_arches(repo, environ)
+    everything = [*POWERPC_ERRORS, *map(text_line, SPARC_ERRORS), summary_line(4, arches=2)]
+    assert proc.returncode == 1
+    assert _hook_output(proc.stdout + proc.stderr) == everything

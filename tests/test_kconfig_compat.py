@@ -245,3 +245,115 @@ def test_kernel_oracle_err_transitional_first_error() -> None:
         load_kconfig(tree, ArchEnv("x86", "x86", {}))
     # expected_stderr: the first error is "Kconfig:7: error: transitional symbols..."
     assert (info.value.file, info.value.line) == ("Kconfig", 7)
+
+
+# -- evaluation: expected values are what scripts/kconfig/conf (7.3, built from the
+# tree) wrote for this Kconfig with --alldefconfig / --olddefconfig.
+
+EVALUATION = (
+    MODULES
+    + """
+config MAXORD
+	int
+
+config ORDER
+	int "order"
+	range 1 10 if MAXORD = 0
+	default 10 if MAXORD = 0
+	range 1 MAXORD if MAXORD != 0
+	default MAXORD if MAXORD != 0
+
+config NOVAL
+	int "no value"
+
+config NOVALHEX
+	hex "no value hex"
+
+config DEP
+	tristate "dep"
+	default m
+
+config IMPLIER
+	bool "implier"
+	default y
+	imply CAPPED
+	imply HIDDEN
+	imply USERM
+
+config CAPPED
+	tristate "capped"
+	depends on DEP
+
+config HIDDEN
+	bool
+	depends on NEVER
+
+config NEVER
+	bool
+
+config USERM
+	tristate "user m"
+
+config VIS_A
+	bool "vis a"
+
+choice
+	prompt "pick"
+	default C
+
+config A
+	bool "a"
+	depends on VIS_A
+
+config B
+	bool "b"
+
+config C
+	bool "c"
+
+endchoice
+"""
+)
+
+
+def olddefconfig(tmp_path: Path, config: str) -> list[str]:
+    """Load EVALUATION, read ``config`` as a .config, return the written settings."""
+    kconf = load(tmp_path, EVALUATION)
+    (tmp_path / "in.config").write_text(config)
+    kconf.load_config(str(tmp_path / "in.config"))
+    return config_lines(kconf, tmp_path / ".config")
+
+
+def test_int_hex_without_value_is_zero(tmp_path: Path) -> None:
+    out = olddefconfig(tmp_path, "")
+    # MAXORD has no value: C reads "0", so `MAXORD = 0` holds (PAGE_BLOCK_MAX_ORDER).
+    assert "CONFIG_ORDER=10" in out
+    assert "CONFIG_NOVAL=0" in out
+    assert "CONFIG_NOVALHEX=0x0" in out
+
+
+def test_imply_is_capped_by_dependencies_and_always_written(tmp_path: Path) -> None:
+    out = olddefconfig(tmp_path, "")
+    assert "CONFIG_CAPPED=m" in out  # (default || implied) && dir_dep: y && m
+    assert "# CONFIG_HIDDEN is not set" in out  # implied: written though dir_dep is n
+    assert "CONFIG_USERM=y" in out
+
+
+def test_imply_never_raises_a_user_value(tmp_path: Path) -> None:
+    assert "CONFIG_USERM=m" in olddefconfig(tmp_path, "CONFIG_USERM=m\n")
+
+
+@pytest.mark.parametrize(
+    ("config", "chosen"),
+    [
+        ("", "C"),  # the default
+        ("# CONFIG_C is not set\n", "B"),  # default set to n: first visible unset
+        ("# CONFIG_A is not set\n# CONFIG_B is not set\n# CONFIG_C is not set\n", "B"),
+        ("CONFIG_B=y\nCONFIG_A=y\n", "B"),  # A invisible: the next y, not the default
+        ("CONFIG_VIS_A=y\nCONFIG_B=y\nCONFIG_A=y\n", "A"),  # the last y read wins
+        ("CONFIG_VIS_A=y\nCONFIG_A=y\nCONFIG_B=y\n", "B"),
+    ],
+)
+def test_choice_selection_follows_sym_calc_choice(tmp_path: Path, config: str, chosen: str) -> None:
+    out = olddefconfig(tmp_path, config)
+    assert [m for m in "ABC" if f"CONFIG_{m}=y" in out] == [chosen]

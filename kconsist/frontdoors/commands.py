@@ -17,9 +17,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the front-door subcommands to ``kconsist``'s parser."""
     from kconsist.frontdoors import b4, precommit, series
 
-    pre = sub.add_parser("precommit", help="pre-commit hook: check the arches FILEs affect")
+    pre = sub.add_parser("precommit", help="pre-commit hook: findings the commit introduces")
     _common(pre)
     pre.add_argument("files", nargs="*", metavar="FILE", help="changed files")
+    pre.add_argument(
+        "--all", action="store_true", help="report every finding, not only the commit's new ones"
+    )
     pre.set_defaults(func=precommit.command)
 
     check = sub.add_parser(

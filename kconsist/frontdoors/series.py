@@ -13,12 +13,13 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from kconsist.findings import Finding
 from kconsist.frontdoors import b4, changed, delta, patch
 from kconsist.frontdoors.patch import Patch, PatchError
+from kconsist.report import finding_dict
 from kconsist.rulelang import Rule
 from kconsist.tree import KernelTree, TreeError
 
@@ -177,19 +178,13 @@ def as_json(result: SeriesResult) -> str:
                 "index": s.index,
                 "subject": s.patch.subject,
                 "arches": s.arches,
-                "introduces": [_finding(f) for f in s.introduced],
-                "fixes": [_finding(f) for f in s.fixed],
+                "introduces": [finding_dict(f) for f in s.introduced],
+                "fixes": [finding_dict(f) for f in s.fixed],
             }
             for s in result.steps
         ],
     }
     return json.dumps(data, indent=2) + "\n"
-
-
-def _finding(f: Finding) -> dict[str, object]:
-    d = asdict(f)
-    d["undecided"] = list(f.undecided)
-    return d
 
 
 def as_b4_review(result: SeriesResult) -> str:

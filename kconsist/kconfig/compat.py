@@ -19,6 +19,14 @@ Constructs handled (see ``docs/kconfig.md``):
     ``expr_trans_compare(C, E_EQUAL, n)`` of scripts/kconfig/expr.c, computed here on
     kconfiglib's parse of C: the parsed ``direct_dep`` is the C tools' own expression,
     built only from relations kconfiglib already evaluates (no helper symbol).
+Evaluation (scripts/kconfig/symbol.c, checked against ``make alldefconfig``)
+    An int/hex symbol with no value reads ``"0"``/``"0x0"`` (kconfiglib: ``""``);
+    ``imply`` gives ``(default || implied) && dir_dep`` and promotes m to y only for
+    bool, never a user value (kconfiglib: ``max`` and m->y whenever implied by y); an
+    implied symbol is always written out. Since 6.11, a choice picks like
+    ``sym_calc_choice()`` (most recently assigned visible y member, else the default
+    unless set to n, else the first visible member without a user value, else the
+    least recently assigned visible member).
 Kconfig files
     Read through :meth:`kconsist.tree.KernelTree.read_text` (overlays included); the
     ``source`` glob asks the tree too.
@@ -32,6 +40,7 @@ from __future__ import annotations
 
 import fnmatch
 import io
+import itertools
 import os
 import threading
 from collections.abc import Iterator
@@ -40,6 +49,7 @@ from typing import Any, ClassVar
 import kconfiglib
 from kconfiglib import (
     AND,
+    BOOL,
     EQUAL,
     GREATER,
     GREATER_EQUAL,
@@ -48,9 +58,11 @@ from kconfiglib import (
     NOT,
     OR,
     UNEQUAL,
+    Choice,
     Kconfig,
     KconfigError,
     Symbol,
+    expr_value,
 )
 
 from kconsist.kconfig import preprocess
@@ -133,6 +145,135 @@ kconfiglib.iglob = _iglob
 kconfiglib._visibility = _visibility
 Symbol._rec_invalidate_if_has_prompt = _rec_invalidate_if_has_prompt
 
+# -- evaluation as in scripts/kconfig/symbol.c ----------------------------------------
+#
+# Same pattern: `Symbol.str_value`/`tri_value` and `Choice._selection` are wrapped, and
+# act differently only for the objects of a KernelKconfig.
+
+_orig_str_value = Symbol.str_value.fget
+_orig_tri_value = Symbol.tri_value.fget
+_orig_set_value = Symbol.set_value
+_orig_unset_value = Symbol.unset_value
+_orig_selection = Choice._selection
+_ZERO = {_T.INT: "0", _T.HEX: "0x0"}
+
+
+def _is_ours(item: Any) -> bool:
+    return isinstance(item.kconfig, KernelKconfig)
+
+
+def _str_value(sym: Symbol) -> str:
+    value = _orig_str_value(sym)
+    if value == "" and sym.orig_type in _ZERO and _is_ours(sym):
+        # sym_calc_value() starts an int from "0" and a hex from "0x0": a symbol
+        # without user value or active default has that value (and a comparison
+        # like `X = 0` holds), where kconfiglib has "". Ranges clamp 0 in both.
+        value = sym._cached_str_val = _ZERO[sym.orig_type]
+    return value
+
+
+def _tri_value(sym: Symbol) -> int:
+    if (
+        sym._cached_tri_val is None
+        and sym.weak_rev_dep is not sym.kconfig.n
+        and sym.choice is None
+        and sym.orig_type in _T._BOOL_TRISTATE
+        and _is_ours(sym)
+    ):
+        sym._cached_tri_val = _implied_tri_value(sym)
+    return _orig_tri_value(sym)
+
+
+def _implied_tri_value(sym: Symbol) -> int:
+    """sym_calc_value() for a bool/tristate outside a choice that something implies."""
+    vis = sym.visibility
+    sym._write_to_conf = vis != 0
+    if vis and sym.user_value is not None:
+        value = min(sym.user_value, vis)  # an implied y never raises a user m
+    else:
+        value = 0
+        for default, cond in sym.defaults:
+            cond_value = expr_value(cond)
+            if cond_value:
+                value = min(expr_value(default), cond_value)
+                break
+        if value:
+            sym._write_to_conf = True
+        implied = expr_value(sym.weak_rev_dep)
+        if implied == 1 and sym.type is BOOL:
+            implied = 2
+        if implied:
+            # Written even when dir_dep is n (`# CONFIG_X is not set`); an m
+            # dependency caps an implied y at m, as for a default.
+            sym._write_to_conf = True
+            value = min(max(value, implied), expr_value(sym.direct_dep))
+    selected = expr_value(sym.rev_dep)
+    if selected:
+        if expr_value(sym.direct_dep) < selected:
+            sym._warn_select_unsatisfied_deps()
+        value = max(value, selected)
+        sym._write_to_conf = True
+    if value == 1 and sym.type is BOOL:
+        value = 2
+    return value
+
+
+def _set_value(sym: Symbol, value: Any) -> bool:
+    done = _orig_set_value(sym, value)
+    if done and sym.choice is not None and _is_ours(sym):
+        # confdata.c moves a member read from .config to the front of the choice's
+        # priority list: remember the order of assignments.
+        sym.kconfig._choice_order[sym] = next(sym.kconfig._choice_clock)
+        sym.choice._rec_invalidate()
+    return done
+
+
+def _unset_value(sym: Symbol) -> None:
+    _orig_unset_value(sym)
+    if sym.choice is not None and _is_ours(sym):
+        sym.choice._rec_invalidate()
+
+
+def _selection(choice: Choice) -> Symbol | None:
+    kconf = choice.kconfig
+    if not _is_ours(choice) or not kconf._choice_rework or choice.tri_value != 2:
+        return _orig_selection(choice)
+    return _calc_choice(choice, kconf._choice_order)
+
+
+def _calc_choice(choice: Choice, order: dict[Symbol, int]) -> Symbol | None:
+    """symbol.c sym_calc_choice() (6.11+); members are bool since then."""
+    visible = [sym for sym in choice.syms if sym.visibility]
+    assigned = sorted(
+        (sym for sym in visible if sym.user_value is not None),
+        key=lambda sym: -order.get(sym, -1),
+    )  # priority order: most recently assigned first
+    for sym in assigned:
+        if sym.user_value == 2:
+            return sym
+    default = _choice_default(choice, visible)
+    if default is not None and default.user_value != 0:
+        return default
+    for sym in visible:
+        if sym.user_value is None:
+            return sym
+    return assigned[-1] if assigned else None
+
+
+def _choice_default(choice: Choice, visible: list[Symbol]) -> Symbol | None:
+    """symbol.c sym_choice_default(): first visible default, else first visible."""
+    for sym, cond in choice.defaults:
+        if expr_value(cond) and sym.visibility:
+            return sym
+    return visible[0] if visible else None
+
+
+Symbol.str_value = property(_str_value)
+Symbol.tri_value = property(_tri_value)
+Symbol.set_value = _set_value
+Symbol.unset_value = _unset_value
+Choice._selection = _selection
+
 
 class _LockedFunctions(dict):  # type: ignore[type-arg]
     """Preprocessor functions that user modules cannot extend or replace."""
@@ -191,6 +332,13 @@ def expr_tokens(expr: Any) -> list[Any]:
     return [expr[1], kind, expr[2]]
 
 
+def _tree_version(tree: KernelTree) -> tuple[int, int]:
+    try:
+        return tree.version
+    except TreeError:
+        return (99, 0)  # no Makefile (a test tree): the current language
+
+
 class KernelKconfig(Kconfig):
     """A :class:`kconfiglib.Kconfig` that reads current kernels from a KernelTree.
 
@@ -211,6 +359,10 @@ class KernelKconfig(Kconfig):
         self._entry_lines: list[tuple[str, int, Any]] = []
         self._entry_sym: Symbol | None = None
         self.shell_calls: list[preprocess.ShellCall] = []
+        # Choice members' assignment order (see _calc_choice); 6.11 reworked choices.
+        self._choice_order: dict[Symbol, int] = {}
+        self._choice_clock = itertools.count()
+        self._choice_rework = _tree_version(tree) >= (6, 11)
         previous = getattr(_active, "kconf", None)
         saved_functions_env = os.environ.get("KCONFIG_FUNCTIONS")
         os.environ["KCONFIG_FUNCTIONS"] = _NO_FUNCTION_MODULE
