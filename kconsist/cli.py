@@ -8,10 +8,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-from kconsist import __version__, engine, report
+from kconsist import __version__, console, engine, report
 from kconsist.rulelang import RuleError, load_rules
 from kconsist.tree import KernelTree, TreeError
 
@@ -118,16 +118,6 @@ def open_tree(args: argparse.Namespace) -> KernelTree:
     return tree
 
 
-def _progress() -> Callable[[str], None] | None:
-    if not sys.stderr.isatty():
-        return None
-
-    def show(arch: str) -> None:
-        print(f"\rkconsist: checking {arch:<12}", end="", file=sys.stderr, flush=True)
-
-    return show
-
-
 def cmd_audit(args: argparse.Namespace) -> int:
     rules = load_selected_rules(args)
     tree = open_tree(args)
@@ -138,11 +128,14 @@ def cmd_audit(args: argparse.Namespace) -> int:
         arches = changed.arches_to_check(tree, rules, args.changed_from, args.files, arches)
         if not arches:
             return EXIT_CLEAN  # nothing the changes can affect: say nothing, like a linter
-    progress = _progress()
-    result = engine.audit(tree, rules, arches, progress, jobs=max(1, args.jobs))
-    if progress:
-        print("\r\033[K", end="", file=sys.stderr)
-    sys.stdout.write(report.FORMATS[args.format](result))
+    names = tree.arches() if arches is None else arches
+    with console.progress(len(names)) as progress:
+        result = engine.audit(tree, rules, names, progress, jobs=max(1, args.jobs))
+    output = report.FORMATS[args.format](result)
+    if args.format == "text":
+        console.emit(output)
+    else:
+        sys.stdout.write(output)
     return result.exit_code()
 
 
