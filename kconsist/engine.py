@@ -129,13 +129,13 @@ def check_rule(ctx: ArchContext, rule: Rule) -> Verdict:
     assert rule.check.never is not None
     refs = {name: c.or_(*(f.cond for f in fs)) for name, fs in facts.items()}
     query = c.substitute(rule.check.never, refs)
-    found = _witness(ctx, query, facts.get(rule.check.at or "", []))
-    if found is None:
+    witness = _witness(ctx, query, facts.get(rule.check.at or "", []))
+    if witness is None:
         return Verdict(rule, ctx.arch, facts, [], query)
-    at, model = found
+    at, model = witness
+    # Show the symbols the rule names, then those of the fact's own condition.
     shown = c.symbols(rule.check.never) + (c.symbols(at.cond) if at else [])
-    found = _finding(ctx, rule, at, model, shown)
-    return Verdict(rule, ctx.arch, facts, [found], query)
+    return Verdict(rule, ctx.arch, facts, [_finding(ctx, rule, at, model, shown)], query)
 
 
 def solve(ctx: ArchContext, query: c.Cond) -> sat.Model | None:
