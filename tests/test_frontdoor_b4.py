@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_frontdoor_helpers import (
+from frontdoor_helpers import (
     SPARC_ERRORS,
     drop_select,
     env,

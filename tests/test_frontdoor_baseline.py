@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_frontdoor_helpers import (
+from frontdoor_helpers import (
     POWERPC_ERRORS,
     REMOVER,
     SPARC32_ERROR,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_frontdoor_helpers import env, git, kconsist, make_repo
+from frontdoor_helpers import env, git, kconsist, make_repo
 
 from kconsist.frontdoors.changed import affected_arches
 from kconsist.rulelang import load_rules

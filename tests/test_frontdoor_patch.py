@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_frontdoor_helpers import (
+from frontdoor_helpers import (
     SPARC_ERRORS,
     drop_select,
     env,

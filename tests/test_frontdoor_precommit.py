@@ -17,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
-from test_frontdoor_helpers import (
+from frontdoor_helpers import (
     POWERPC_ERRORS,
     ROOT,
     SPARC_ERRORS,
