@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -163,3 +164,41 @@ def kconsist(
     args: list[str], cwd: Path, environ: dict[str, str], stdin: bytes | None = None
 ) -> subprocess.CompletedProcess[str]:
     return run([sys.executable, "-m", "kconsist.cli", *args], cwd, environ, stdin)
+
+
+# A dependent pair: 1/2 drops sparc's select (SPARC_ERRORS), 2/2 re-adds it in the same
+# place under the wrong condition, which only applies on top of 1/2 and leaves a stale
+# select (the SPARC_ERRORS stay: they are not new).
+NOT_SMP_SELECT = "\tselect HAVE_ARCH_TLB_REMOVE_TABLE if !SMP\n"
+STALE_SELECT_WARNING = (
+    "arch/sparc/Kconfig:18: WARNING: [tlb-remove-table-stale-select] sparc selects"
+    " HAVE_ARCH_TLB_REMOVE_TABLE (arch/sparc/Kconfig:18, in effect when SPARC64 && !SMP) in a"
+    " configuration where it compiles no __tlb_remove_table() of its own: ARCH=sparc64"
+    " SPARC64=y SMP=n"
+)
+
+
+def add_select(repo: Path, line: str) -> None:
+    """``line`` where sparc's select was (after the MMU_GATHER_RCU_TABLE_FREE one)."""
+    kconfig = repo / "arch/sparc/Kconfig"
+    anchor = "\tselect MMU_GATHER_RCU_TABLE_FREE if SMP\n"
+    kconfig.write_text(kconfig.read_text().replace(anchor, anchor + line))
+
+
+def dependent_series(repo: Path, environ: dict[str, str], *format_args: str) -> str:
+    """Commit the dependent pair on branch ``topic``, go back to master, and return the
+    series as ``git format-patch --stdout`` (with ``format_args``) writes it."""
+    git(repo, environ, "checkout", "-q", "-b", "topic")
+    drop_select(repo)
+    git(repo, environ, "commit", "-qam", "sparc: drop HAVE_ARCH_TLB_REMOVE_TABLE")
+    add_select(repo, NOT_SMP_SELECT)
+    git(repo, environ, "commit", "-qam", "sparc: select HAVE_ARCH_TLB_REMOVE_TABLE if !SMP")
+    mbox = git(repo, environ, "format-patch", "--stdout", *format_args, "master..topic")
+    git(repo, environ, "checkout", "-q", "master")
+    return mbox
+
+
+def split_mbox(mbox: str) -> list[bytes]:
+    """The messages of a ``git format-patch --stdout`` mbox, cover letter included."""
+    parts = re.split(r"^(?=From [0-9a-f]{40} )", mbox, flags=re.M)
+    return [p.encode() for p in parts if p.strip()]

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from frontdoor_helpers import (
     SPARC_ERRORS,
+    STALE_SELECT_WARNING,
+    dependent_series,
     drop_select,
     env,
     git,
@@ -68,3 +70,50 @@ def test_am_check(tmp_path: Path, b4_env: dict[str, str], change: str, expected:
     assert _b4_lines(out) == (expected or ["passed all checks"])
     assert "Base: applies clean to current tree" in out
     assert git(repo, b4_env, "status", "--porcelain") == ""
+
+
+def _am_check(repo: Path, environ: dict[str, str], mbox: Path) -> str:
+    args = ["b4", "--offline-mode", "--no-stdin", "am", "--check", "-m", str(mbox)]
+    proc = run([*args, "-o", str(mbox.parent / "out")], repo, environ)
+    out = ANSI.sub("", proc.stdout + proc.stderr)
+    assert proc.returncode == 0, out
+    return out
+
+
+@pytest.mark.parametrize(
+    "threading",
+    [
+        ["--thread", "--cover-letter", "-v2"],  # patches reply to the cover letter
+        ["--thread"],  # 2/2 replies to 1/2
+        ["--thread=deep", "--cover-letter"],  # each message replies to the one before
+    ],
+)
+def test_am_check_dependent_series(
+    tmp_path: Path, b4_env: dict[str, str], threading: list[str]
+) -> None:
+    """2/2 only applies on top of 1/2: it is checked on top of it, and blamed only for
+    what it adds (the stale select), not for 1/2's findings."""
+    repo = make_repo(tmp_path / "linux", b4_env)
+    git(repo, b4_env, "config", "b4.am-perpatch-check-cmd", CHECK_CMD)
+    mbox = tmp_path / "series.mbox"
+    mbox.write_text(dependent_series(repo, b4_env, *threading))
+    out = _am_check(repo, b4_env, mbox)
+    assert _b4_lines(out) == [*SPARC_ERRORS, STALE_SELECT_WARNING]
+    assert "does not apply" not in out
+    assert git(repo, b4_env, "status", "--porcelain") == ""  # never written
+    cached = sorted(p.name for p in (tmp_path / "home/.cache/kconsist/series").glob("*/*"))
+    assert cached == ["1.eml", "2.eml"]
+
+
+def test_am_check_without_series_cache(tmp_path: Path, b4_env: dict[str, str]) -> None:
+    """``--no-series``: each patch against HEAD on its own, as before."""
+    repo = make_repo(tmp_path / "linux", b4_env)
+    git(repo, b4_env, "config", "b4.am-perpatch-check-cmd", f"{CHECK_CMD} --no-series")
+    mbox = tmp_path / "series.mbox"
+    mbox.write_text(dependent_series(repo, b4_env, "--thread", "--cover-letter"))
+    out = _am_check(repo, b4_env, mbox)
+    assert _b4_lines(out) == [
+        *SPARC_ERRORS,
+        "kconsist: error: <stdin>: does not apply to the tree (at arch/sparc/Kconfig)",
+    ]
+    assert not (tmp_path / "home/.cache/kconsist").exists()

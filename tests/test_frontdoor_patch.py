@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from frontdoor_helpers import (
     SPARC_ERRORS,
+    STALE_SELECT_WARNING,
+    dependent_series,
     drop_select,
     env,
     git,
@@ -15,6 +17,7 @@ from frontdoor_helpers import (
     kconsist,
     make_repo,
     restore_select,
+    split_mbox,
     text_line,
 )
 
@@ -165,3 +168,77 @@ def test_series_source_that_is_nothing(series: tuple[Path, dict[str, str], list[
     assert proc.stderr == (
         "kconsist: error: 'no-such-thing' is neither an mbox file nor a git revision range\n"
     )
+
+
+# -- check-patch on a series b4 am checks patch by patch (the series cache) -----------
+
+NOT_APPLIED = "kconsist: error: <stdin>: does not apply to the tree (at arch/sparc/Kconfig)\n"
+
+
+@pytest.fixture
+def dependent(tmp_path: Path) -> tuple[Path, dict[str, str], list[bytes]]:
+    """v4 at master; the [PATCH v2 k/2] dependent pair (and cover letter) as emails."""
+    environ = env(tmp_path / "home", KCONSIST_CACHE_DIR=str(tmp_path / "cache"))
+    repo = make_repo(tmp_path / "linux", environ)
+    mbox = dependent_series(repo, environ, "--thread", "--cover-letter", "-v2")
+    return repo, environ, split_mbox(mbox)
+
+
+def test_patch_on_top_of_its_series(dependent: tuple[Path, dict[str, str], list[bytes]]) -> None:
+    repo, environ, (_, first, second) = dependent
+    proc = kconsist(["check-patch"], repo, environ, stdin=first)
+    assert (proc.returncode, proc.stdout.splitlines(), proc.stderr) == (1, SPARC_ERRORS, "")
+    proc = kconsist(["check-patch"], repo, environ, stdin=second)
+    assert (proc.returncode, proc.stdout.splitlines(), proc.stderr) == (
+        1,
+        [STALE_SELECT_WARNING],
+        "",
+    )
+    proc = kconsist(["check-patch", "--all"], repo, environ, stdin=second)
+    assert (proc.returncode, proc.stdout.splitlines()) == (1, [STALE_SELECT_WARNING, *SPARC_ERRORS])
+    assert git(repo, environ, "status", "--porcelain", "--ignored") == ""  # never written
+    cached = sorted(p.name for p in (repo.parent / "cache/series").glob("*/*"))
+    assert cached == ["1.eml", "2.eml"]
+
+
+def test_patch_without_its_predecessor(dependent: tuple[Path, dict[str, str], list[bytes]]) -> None:
+    repo, environ, (_, _, second) = dependent
+    proc = kconsist(["check-patch"], repo, environ, stdin=second)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", NOT_APPLIED)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (b"[PATCH v2 2/2]", b"[PATCH v3 2/2]"),  # another version
+        (b"[PATCH v2 2/2]", b"[PATCH v2 2/3]"),  # another patch count
+        (b"From: Kay Dev <kay@", b"From: Kay Dev <someone.else@"),  # another author
+        (b"References: <cover.", b"References: <another-cover."),  # another thread
+    ],
+)
+def test_patch_of_another_series_is_not_stacked(
+    dependent: tuple[Path, dict[str, str], list[bytes]], old: bytes, new: bytes
+) -> None:
+    repo, environ, (_, first, second) = dependent
+    assert old in second
+    kconsist(["check-patch"], repo, environ, stdin=first)
+    proc = kconsist(["check-patch"], repo, environ, stdin=second.replace(old, new))
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", NOT_APPLIED)
+
+
+def test_series_cache_is_per_head(dependent: tuple[Path, dict[str, str], list[bytes]]) -> None:
+    repo, environ, (_, first, second) = dependent
+    kconsist(["check-patch"], repo, environ, stdin=first)
+    git(repo, environ, "commit", "-q", "--allow-empty", "-m", "something else")
+    proc = kconsist(["check-patch"], repo, environ, stdin=second)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", NOT_APPLIED)
+
+
+def test_no_series_option(dependent: tuple[Path, dict[str, str], list[bytes]]) -> None:
+    repo, environ, (_, first, second) = dependent
+    proc = kconsist(["check-patch", "--no-series"], repo, environ, stdin=first)
+    assert (proc.returncode, proc.stdout.splitlines()) == (1, SPARC_ERRORS)
+    assert not (repo.parent / "cache").exists()  # nothing recorded
+    kconsist(["check-patch"], repo, environ, stdin=first)
+    proc = kconsist(["check-patch", "--no-series"], repo, environ, stdin=second)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", NOT_APPLIED)

@@ -39,6 +39,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     check.add_argument(
         "--all", action="store_true", help="report every finding after the patch, not only new ones"
     )
+    check.add_argument(
+        "--no-series",
+        action="store_true",
+        help="neither record the patch in nor apply it on top of the series cache",
+    )
     check.set_defaults(func=b4.check_patch)
 
     ser = sub.add_parser("series", help="findings each patch of a series introduces/fixes")

@@ -127,6 +127,17 @@ def before_and_after(tree: KernelTree, patch: Patch, where: str) -> tuple[Kernel
         raise PatchError(f"does not apply to the tree (at {e.path})", file=where) from None
 
 
+def on_top_of(
+    tree: KernelTree, earlier: Sequence[Patch], patch: Patch
+) -> tuple[KernelTree, KernelTree]:
+    """The tree after ``earlier`` (applied in order) and after ``patch`` on top of them;
+    raises :class:`Mismatch` when one of them does not apply."""
+    before = tree
+    for p in earlier:
+        before = before.with_overlay(overlay(before, p))
+    return before, before.with_overlay(overlay(before, patch))
+
+
 def overlay(tree: KernelTree, patch: Patch, reverse: bool = False) -> dict[str, str | None]:
     """The file contents after applying (or reverting) ``patch``; raises :class:`Mismatch`."""
     changes: dict[str, str | None] = {}
