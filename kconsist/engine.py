@@ -135,7 +135,25 @@ def check_rule(ctx: ArchContext, rule: Rule) -> Verdict:
     at, model = witness
     # Show the symbols the rule names, then those of the fact's own condition.
     shown = c.symbols(rule.check.never) + (c.symbols(at.cond) if at else [])
+    held = c.and_(query, at.cond) if at else query
+    shown = _relevant(ctx, held, model, shown)
     return Verdict(rule, ctx.arch, facts, [_finding(ctx, rule, at, model, shown)], query)
+
+
+def _relevant(ctx: ArchContext, held: c.Cond, model: sat.Model, shown: list[str]) -> list[str]:
+    """The shown symbols whose value matters: drop each one that could be flipped, the
+    others kept, with the counterexample still holding. Keeps counterexamples small."""
+    keep = [s for s in dict.fromkeys(shown) if not s.startswith((USER_PREFIX, "<"))]
+    for name in list(keep):
+        fixed = [_literal(s, model.symbols.get(s, False)) for s in keep if s != name]
+        flipped = _literal(name, not model.symbols.get(name, False))
+        if solve(ctx, c.and_(held, flipped, *fixed)) is not None:
+            keep.remove(name)
+    return keep
+
+
+def _literal(name: str, value: bool) -> c.Cond:
+    return c.Sym(name) if value else c.not_(c.Sym(name))
 
 
 def solve(ctx: ArchContext, query: c.Cond) -> sat.Model | None:

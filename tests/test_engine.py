@@ -71,3 +71,28 @@ def test_arch_filter_and_parallel_jobs_agree():
     only_sparc = engine.audit(tree, rules, ["sparc"])
     assert only_sparc.arches == ["sparc"] and only_sparc.findings == []
     assert {f.arch for f in serial.findings} == {"x86"}
+
+
+def test_counterexample_keeps_only_symbols_that_matter(tmp_path):
+    rule_file = tmp_path / "r.yaml"
+    rule_file.write_text(
+        "rules:\n"
+        "  - id: demo\n"
+        "    severity: error\n"
+        "    message: '{counterexample}'\n"
+        "    facts:\n"
+        "      remover:\n"
+        "        c: {names: [__tlb_remove_table]}\n"
+        "    check:\n"
+        "      never: $remover && (SMP || 64BIT || X86_32)\n"
+    )
+    (rule,) = load_rules([rule_file])
+    (finding,) = engine.audit(x86_remover("1"), [rule], ["x86"]).findings
+    # Any one of the three makes the check fail; the others are left out.
+    example = dict(finding.counterexample)
+    arch = example.pop("ARCH")  # the word-size variant is always named
+    assert len(example) <= 1 and set(example) <= {"SMP", "X86_32"}
+    if not example:  # 64BIT was the one kept: it is shown as ARCH=x86_64
+        assert arch == "x86_64"
+    else:
+        assert list(example.values()) == ["y"]
