@@ -187,6 +187,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except Exception as e:  # a bug: one line for hooks and b4, the traceback on request
+        if os.environ.get("KCONSIST_DEBUG"):
+            raise
+        print(
+            f"kconsist: internal error: {type(e).__name__}: {e} "
+            "(run with KCONSIST_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

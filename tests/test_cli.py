@@ -158,3 +158,19 @@ def test_shell_in_an_audited_kconfig_never_runs(capsys, tmp_path):
     assert kconf.syms["PLANTED"].str_value == "y"
     assert kconf.syms["PLANTED_PROBE"].str_value == "n"
     assert not marker.exists()
+
+
+def test_internal_errors_are_one_line(capsys, monkeypatch):
+    def boom(*_args, **_kwargs):
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr("kconsist.engine.audit", boom)
+    code, out, err = run(capsys, "audit", str(V4))
+    assert (code, out) == (2, "")
+    assert err == (
+        "kconsist: internal error: RuntimeError: kaput "
+        "(run with KCONSIST_DEBUG=1 for the traceback)\n"
+    )
+    monkeypatch.setenv("KCONSIST_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        main(["audit", str(V4)])
