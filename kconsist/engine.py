@@ -210,7 +210,7 @@ def _finding(
         "location": f"{file}:{line}",
         "name": at.name if at else "",
         "kind": at.kind if at else "",
-        "condition": _when(at.cond) if at else "",
+        "condition": describe_when(at.cond) if at else "",
         "counterexample": example_text,
         "rule": rule.id,
     }
@@ -227,5 +227,6 @@ def _finding(
     )
 
 
-def _when(cond: c.Cond) -> str:
+def describe_when(cond: c.Cond) -> str:
+    """A fact's condition for people: "always" rather than "y"."""
     return "always" if cond == c.TRUE else str(cond)

@@ -8,7 +8,7 @@ check names, and the counterexample when the check fails.
 from __future__ import annotations
 
 from kconsist import cond as c
-from kconsist.engine import Verdict, check_rule
+from kconsist.engine import Verdict, check_rule, describe_when
 from kconsist.facts import ArchContext, Fact
 from kconsist.rulelang import KconfigFactSpec, Rule
 
@@ -44,8 +44,7 @@ def _explain_rule(ctx: ArchContext, rule: Rule, verdict: Verdict) -> str:
 
 
 def _fact_line(f: Fact) -> str:
-    when = "always" if f.cond == c.TRUE else str(f.cond)
-    return f"{f.location}: {f.kind} {f.name}, when {when}"
+    return f"{f.location}: {f.kind} {f.name}, when {describe_when(f.cond)}"
 
 
 def _relevant_symbols(ctx: ArchContext, never: c.Cond) -> list[str]:

@@ -16,7 +16,7 @@ from kconsist import effective
 from kconsist.cfacts import scan_text
 from kconsist.kconfig.formula import KconfigFormula
 from kconsist.kconfig.load import load_kconfig
-from kconsist.rulelang import CFactSpec, FactSpec, KconfigFactSpec
+from kconsist.rulelang import CFactSpec, FactSpec, KconfigFactSpec, path_glob
 from kconsist.tree import ArchEnv, KernelTree, TreeError
 
 
@@ -76,7 +76,7 @@ class ArchContext:
     def _matching_files(self, pattern: str) -> list[str]:
         static = re.split(r"[*?\[]", pattern, maxsplit=1)[0]
         prefix = static.rsplit("/", 1)[0] if "/" in static else ""
-        regex = _glob_regex(pattern)
+        regex = path_glob(pattern)
         return [rel for rel in self.tree.files(prefix, (".c", ".h")) if regex.fullmatch(rel)]
 
     def _file_facts(self, rel: str, names: tuple[str, ...]) -> list[Fact]:
@@ -153,22 +153,3 @@ class ArchContext:
 _ENTRY_START = re.compile(
     r"\s*(config|menuconfig|choice|endchoice|menu|endmenu|if|endif|source|comment)\b"
 )
-
-
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    out = []
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out))

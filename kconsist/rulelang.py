@@ -266,6 +266,16 @@ def _rule(raw: _Map, path: Path) -> Rule:
     )
 
 
+@cache
+def path_glob(pattern: str) -> re.Pattern[str]:
+    """What a fact's ``paths`` glob matches (tree-relative, ``{arch}`` already replaced):
+    ``**`` spans directories, ``*`` and ``?`` do not."""
+    out = []
+    for token in re.split(r"(\*\*|\*|\?)", pattern):
+        out.append({"**": ".*", "*": "[^/]*", "?": "[^/]"}.get(token, re.escape(token)))
+    return re.compile("".join(out))
+
+
 def _fact(raw: dict[str, Any]) -> FactSpec:
     if "c" in raw:
         spec = raw["c"]

@@ -80,9 +80,8 @@ def _files(root: Path) -> list[str]:
 
 def expectations(tree: KernelTree, rule_id: str) -> set[Key]:
     found: set[Key] = set()
-    rels = set(_files(tree.root)) | {r for r, t in tree.overlay.items() if t is not None}
-    for rel in sorted(rels):
-        if not tree.exists(rel) or rel == BASE_FILE:
+    for rel in tree.files(""):
+        if rel == BASE_FILE:
             continue
         for i, line in enumerate(tree.read_text(rel).splitlines(), start=1):
             for m in _EXPECT.finditer(line):

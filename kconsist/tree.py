@@ -129,7 +129,7 @@ class KernelTree:
             for name in filenames:
                 found.add(Path(dirpath, name).relative_to(self.root).as_posix())
         for rel, text in self.overlay.items():
-            if rel == prefix or rel.startswith(prefix + "/"):
+            if not prefix or rel == prefix or rel.startswith(prefix + "/"):
                 if text is None:
                     found.discard(rel)
                 else:

@@ -14,13 +14,11 @@ hook, ``check-patch``, ``series``):
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 from collections.abc import Iterable, Sequence
-from functools import cache
 from pathlib import Path, PurePosixPath
 
-from kconsist.rulelang import CFactSpec, Rule
+from kconsist.rulelang import CFactSpec, Rule, path_glob
 from kconsist.tree import KernelTree, TreeError
 
 GENERIC_DIRS = ("include/asm-generic/", "mm/")
@@ -41,16 +39,7 @@ def _rule_reads(rule: Rule, arch: str, rel: str) -> bool:
         return False
     specs = [s for s in rule.facts.values() if isinstance(s, CFactSpec)]
     patterns = {p.replace("{arch}", arch) for s in specs for p in s.paths}
-    return any(_glob(p).fullmatch(rel) for p in patterns)
-
-
-@cache
-def _glob(pattern: str) -> re.Pattern[str]:
-    """Glob as kconsist.facts reads fact paths: ``**`` spans directories, ``*`` does not."""
-    out = []
-    for token in re.split(r"(\*\*|\*|\?)", pattern):
-        out.append({"**": ".*", "*": "[^/]*", "?": "[^/]"}.get(token, re.escape(token)))
-    return re.compile("".join(out))
+    return any(path_glob(p).fullmatch(rel) for p in patterns)
 
 
 def arches_for_files(
