@@ -7,10 +7,14 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+# The console scripts of the interpreter running the tests (its venv's bin/): b4 and
+# pre-commit are test dependencies installed there, never looked up on PATH.
+SCRIPTS = Path(sysconfig.get_path("scripts"))
 SELECT = "\tselect HAVE_ARCH_TLB_REMOVE_TABLE if SMP\n"
 REMOVER = "arch/sparc/include/asm/pgalloc_64.h"
 
@@ -53,6 +57,13 @@ def summary_line(errors: int, warnings: int = 0, arches: int = 1) -> str:
         f"kconsist: {n} finding{'s' if n != 1 else ''} ({errors} errors, {warnings} warnings),"
         f" 0 input errors, 0 rules skipped, 4 rules on {arches} arches"
     )
+
+
+def tool(name: str) -> str:
+    """The path of console script ``name`` of this interpreter's environment."""
+    path = SCRIPTS / name
+    assert path.is_file(), f"{name} is not installed beside {sys.executable}: pip install '.[test]'"
+    return str(path)
 
 
 def text_line(b4_line: str) -> str:

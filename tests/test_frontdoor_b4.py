@@ -18,6 +18,7 @@ from frontdoor_helpers import (
     kconsist_shim,
     make_repo,
     run,
+    tool,
 )
 
 CHECK_CMD = "kconsist check-patch"
@@ -41,11 +42,11 @@ def b4_env(tmp_path: Path) -> dict[str, str]:
 def test_prep_check(tmp_path: Path, b4_env: dict[str, str], change: str, expected: list) -> None:
     repo = make_repo(tmp_path / "linux", b4_env)
     git(repo, b4_env, "config", "b4.prep-perpatch-check-cmd", CHECK_CMD)
-    proc = run(["b4", "prep", "-n", "tlb-series"], repo, b4_env)
+    proc = run([tool("b4"), "prep", "-n", "tlb-series"], repo, b4_env)
     assert proc.returncode == 0, proc.stderr
     drop_select(repo) if change == "bad" else harmless_change(repo)
     git(repo, b4_env, "commit", "-qam", f"sparc: a {change} change")
-    proc = run(["b4", "prep", "--check"], repo, b4_env)
+    proc = run([tool("b4"), "prep", "--check"], repo, b4_env)
     out = ANSI.sub("", proc.stdout + proc.stderr)
     assert proc.returncode == 0, out
     assert _b4_lines(out) == expected  # b4 prep lists a patch's checks only when it fails
@@ -63,7 +64,7 @@ def test_am_check(tmp_path: Path, b4_env: dict[str, str], change: str, expected:
     mbox = tmp_path / "series.mbox"
     mbox.write_text(git(repo, b4_env, "format-patch", "--thread", "--stdout", "master..topic"))
     git(repo, b4_env, "checkout", "-q", "master")  # b4 am checks against HEAD before the patch
-    args = ["b4", "--offline-mode", "--no-stdin", "am", "--check", "-m", str(mbox)]
+    args = [tool("b4"), "--offline-mode", "--no-stdin", "am", "--check", "-m", str(mbox)]
     proc = run([*args, "-o", str(tmp_path / "out")], repo, b4_env)
     out = ANSI.sub("", proc.stdout + proc.stderr)
     assert proc.returncode == 0, out
@@ -73,7 +74,7 @@ def test_am_check(tmp_path: Path, b4_env: dict[str, str], change: str, expected:
 
 
 def _am_check(repo: Path, environ: dict[str, str], mbox: Path) -> str:
-    args = ["b4", "--offline-mode", "--no-stdin", "am", "--check", "-m", str(mbox)]
+    args = [tool("b4"), "--offline-mode", "--no-stdin", "am", "--check", "-m", str(mbox)]
     proc = run([*args, "-o", str(mbox.parent / "out")], repo, environ)
     out = ANSI.sub("", proc.stdout + proc.stderr)
     assert proc.returncode == 0, out

@@ -14,12 +14,12 @@ hook, ``check-patch``, ``series``):
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 
+from kconsist import git
 from kconsist.rulelang import CFactSpec, Rule, path_glob
-from kconsist.tree import KernelTree, TreeError
+from kconsist.tree import KernelTree
 
 GENERIC_DIRS = ("include/asm-generic/", "mm/")
 
@@ -63,7 +63,7 @@ def arches_to_check(
     """The arches ``kconsist audit --changed-from REF --file FILE`` checks."""
     changed = [tree_relative(tree, f) for f in files]
     if changed_from:
-        changed += git_changed_files(tree.root, changed_from)
+        changed += git.changed_files(tree.root, changed_from)
     return arches_for_files(tree, rules, changed, arches)
 
 
@@ -74,44 +74,3 @@ def tree_relative(tree: KernelTree, name: str) -> str:
     if path.is_relative_to(tree.root):
         return path.relative_to(tree.root).as_posix()
     return PurePosixPath(name).as_posix()
-
-
-# -- git ---------------------------------------------------------------------------
-
-
-def git(root: Path, *args: str) -> str:
-    """Output of ``git args`` in ``root``; a failure is a :class:`TreeError`."""
-    try:
-        proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
-    except OSError as e:
-        raise TreeError(f"cannot run git: {e.strerror}") from None
-    if proc.returncode != 0:
-        detail = proc.stderr.strip().splitlines()
-        raise TreeError(f"git {args[0]} failed: {detail[-1] if detail else proc.returncode}")
-    return proc.stdout
-
-
-def verify_ref(root: Path, ref: str) -> str:
-    """The commit ``ref`` names in the repository at ``root``."""
-    try:
-        git(root, "rev-parse", "--git-dir")
-    except TreeError:
-        raise TreeError(f"not in a git repository: {root}") from None
-    try:
-        return git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}")
-    except TreeError:
-        raise TreeError(f"unknown git revision '{ref}' in {root}") from None
-
-
-def git_changed_files(root: Path, ref: str) -> list[str]:
-    """Files (relative to ``root``) changed since ``ref``: committed, staged, unstaged,
-    untracked."""
-    verify_ref(root, ref)
-    names = _z(git(root, "diff", "--name-only", "--no-renames", "--relative", "-z", ref))
-    names += _z(git(root, "diff", "--cached", "--name-only", "--no-renames", "--relative", "-z"))
-    names += _z(git(root, "ls-files", "--others", "--exclude-standard", "-z"))
-    return sorted(set(names))
-
-
-def _z(out: str) -> list[str]:
-    return [name for name in out.split("\0") if name]

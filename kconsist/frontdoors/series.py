@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kconsist import git
 from kconsist.findings import Finding
 from kconsist.frontdoors import b4, changed, delta, patch
 from kconsist.frontdoors.patch import Patch, PatchError
@@ -64,14 +65,10 @@ def load_patches(tree: KernelTree, source: str | None) -> list[Patch]:
         return patch.parse_mbox(sys.stdin.buffer.read(), "<stdin>")
     if Path(source).is_file():
         return patch.parse_mbox(Path(source).read_bytes(), source)
-    try:
-        changed.git(tree.root, "rev-parse", "--end-of-options", source)
-    except TreeError:
-        raise TreeError(f"'{source}' is neither an mbox file nor a git revision range") from None
-    mbox = changed.git(tree.root, "format-patch", "--stdout", "--no-signature", source)
+    mbox = git.format_patch(tree.root, source)
     if not mbox.strip():
         raise PatchError("no commits in this revision range", file=source)
-    return patch.parse_mbox(mbox.encode("utf-8", "surrogateescape"), source)
+    return patch.parse_mbox(mbox, source)
 
 
 def tracking_range(tree: KernelTree) -> str:

@@ -34,8 +34,7 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
 
-from kconsist.frontdoors import changed
-from kconsist.tree import TreeError
+from kconsist import git
 
 MAX_AGE = 24 * 60 * 60  # seconds: b4 am checks a series in one go; a day is plenty
 _MSGID = re.compile(r"<([^<>\s]+)>")
@@ -124,12 +123,7 @@ def cache_root() -> Path:
 def repo_state(tree_root: Path) -> tuple[str, str] | None:
     """(top-level path, HEAD commit) of the git checkout holding the tree; None outside
     one or before the first commit (nothing to key a series on)."""
-    try:
-        out = changed.git(tree_root, "rev-parse", "--show-toplevel", "--verify", "-q", "HEAD")
-    except TreeError:
-        return None
-    lines = out.splitlines()  # a top level may contain spaces
-    return (lines[0], lines[1]) if len(lines) == 2 else None
+    return git.toplevel_and_head(tree_root)
 
 
 class SeriesCache:
