@@ -181,7 +181,7 @@ def compare_arch(tree: KernelTree, src: KernelTree, arch: str, work: Path, show:
     conf, conf_env = run_conf(src.root, arch, out)
     model = written(load_kconfig(tree, tree.arch_env(arch)), work / "k.config")
     with real_shell(out):
-        kreal = load_kconfig(src, ArchEnv(arch, arch, conf_env))
+        kreal = load_kconfig(src, ArchEnv(arch, conf_env))
     real = written(kreal, work / "r.config")
     diffs, real_diffs = differing(conf, model), differing(conf, real)
     classes = classify(diffs, real_diffs, kreal, conf)

@@ -11,7 +11,7 @@ rule (``$remover``) and is replaced by the fact's condition before solving.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -132,17 +132,22 @@ def walk(c: Cond) -> Iterable[Cond]:
             yield from walk(a)
 
 
+def transform(c: Cond, leaf: Callable[[Cond], Cond]) -> Cond:
+    """``c`` rebuilt bottom-up with each leaf (:class:`Const`, :class:`Sym`,
+    :class:`Atom`, :class:`Ref`) replaced by ``leaf(it)``, simplified by the
+    constructors. Every rewrite of a condition is one of these."""
+    if isinstance(c, Not):
+        return not_(transform(c.arg, leaf))
+    if isinstance(c, And):
+        return and_(*(transform(a, leaf) for a in c.args))
+    if isinstance(c, Or):
+        return or_(*(transform(a, leaf) for a in c.args))
+    return leaf(c)
+
+
 def substitute(c: Cond, refs: dict[str, Cond]) -> Cond:
     """Replace each :class:`Ref` by its condition (KeyError for an unknown one)."""
-    if isinstance(c, Ref):
-        return refs[c.name]
-    if isinstance(c, Not):
-        return not_(substitute(c.arg, refs))
-    if isinstance(c, And):
-        return and_(*(substitute(a, refs) for a in c.args))
-    if isinstance(c, Or):
-        return or_(*(substitute(a, refs) for a in c.args))
-    return c
+    return transform(c, lambda x: refs[x.name] if isinstance(x, Ref) else x)
 
 
 def evaluate(c: Cond, values: dict[str, bool], atom_values: dict[str, bool] | None = None) -> bool:

@@ -12,7 +12,7 @@ findings report as an assumption instead of guessing.
 from __future__ import annotations
 
 from kconsist import cond as c
-from kconsist.cfacts.includes import header_condition
+from kconsist.cfacts.includes import IncludeGraph
 from kconsist.cfacts.kbuild import build_condition
 from kconsist.tree import KernelTree
 
@@ -54,12 +54,12 @@ ARCH_MACROS: dict[str, dict[str, c.Cond]] = {
 }
 
 
-def file_condition(tree: KernelTree, arch: str, rel: str) -> c.Cond:
-    """When ``rel`` takes part in a build of ``arch``."""
+def file_condition(tree: KernelTree, arch: str, rel: str, includes: IncludeGraph) -> c.Cond:
+    """When ``rel`` takes part in a build of ``arch`` (``includes``: the arch's graph)."""
     if rel.endswith(".c"):
         return build_condition(tree, rel)
     if rel.startswith(f"arch/{arch}/include/"):
-        return header_condition(tree, arch, rel)
+        return includes.condition(rel)
     return c.TRUE
 
 
@@ -76,17 +76,12 @@ def macro_value(macro: str, arch: str) -> c.Cond | None:
 
 def map_compiler_macros(cond: c.Cond, arch: str) -> c.Cond:
     """Replace ``defined(MACRO)`` atoms of known compiler macros by Kconfig conditions."""
-    if isinstance(cond, c.Atom):
-        macro = cond.text.removeprefix("defined(").removesuffix(")")
-        if macro != cond.text:
-            value = macro_value(macro.strip(), arch)
-            if value is not None:
-                return value
-        return cond
-    if isinstance(cond, c.Not):
-        return c.not_(map_compiler_macros(cond.arg, arch))
-    if isinstance(cond, c.And):
-        return c.and_(*(map_compiler_macros(a, arch) for a in cond.args))
-    if isinstance(cond, c.Or):
-        return c.or_(*(map_compiler_macros(a, arch) for a in cond.args))
-    return cond
+
+    def leaf(x: c.Cond) -> c.Cond:
+        if not isinstance(x, c.Atom):
+            return x
+        macro = x.text.removeprefix("defined(").removesuffix(")")
+        value = macro_value(macro.strip(), arch) if macro != x.text else None
+        return x if value is None else value
+
+    return c.transform(cond, leaf)

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from kconsist import cond as c
 from kconsist import sat
-from kconsist.facts import ArchContext, Fact
-from kconsist.findings import AuditResult, Finding, InputError, Skipped
+from kconsist.facts import ArchContext
+from kconsist.findings import AuditResult, Fact, Finding, InputError, Skipped
 from kconsist.kconfig.formula import USER_PREFIX
-from kconsist.rulelang import Rule
+from kconsist.rulelang import Forbid, Never, Rule
 from kconsist.tree import ARCH_VARIANTS, KernelTree, TreeError
 
 # Variant ARCH names by the value of 64BIT, for counterexamples ("ARCH=sparc64").
@@ -95,7 +95,7 @@ def audit_arch(tree: KernelTree, rules: list[Rule], arch: str) -> _ArchOutcome:
     for rule in rules:
         if not rule.applies_to(arch):
             continue
-        absent = [s for s in rule.requires_symbols if not ctx.formula.defines(s)]
+        absent = missing_symbols(ctx, rule)
         if absent:
             missing.append((rule.id, ", ".join(absent)))
             continue
@@ -121,20 +121,53 @@ def _merge(rules: list[Rule], outcomes: list[_ArchOutcome]) -> AuditResult:
     return result
 
 
-def check_rule(ctx: ArchContext, rule: Rule) -> Verdict:
-    facts = {name: ctx.facts(spec) for name, spec in rule.facts.items()}
-    if rule.check.forbid:
-        found = [_finding(ctx, rule, f, None, []) for f in facts[rule.check.forbid]]
-        return Verdict(rule, ctx.arch, facts, found)
-    assert rule.check.never is not None
+def applicable(ctx: ArchContext, rule: Rule) -> bool:
+    """Whether ``rule`` is checked on the arch of ``ctx``: the arch filter, and every
+    symbol the rule ``requires`` defined. The one predicate of audit, explain and fix."""
+    return rule.applies_to(ctx.arch) and not missing_symbols(ctx, rule)
+
+
+def missing_symbols(ctx: ArchContext, rule: Rule) -> list[str]:
+    """The symbols the rule ``requires`` that the arch's Kconfig does not define."""
+    return [s for s in rule.requires_symbols if not ctx.formula.defines(s)]
+
+
+def gather(ctx: ArchContext, rule: Rule) -> dict[str, list[Fact]]:
+    """The instances of each of the rule's facts on the arch."""
+    return {name: ctx.facts(spec) for name, spec in rule.facts.items()}
+
+
+def fold(cond: c.Cond, facts: dict[str, list[Fact]]) -> c.Cond:
+    """``cond`` with each ``$fact`` replaced by "some instance of it is in effect"."""
     refs = {name: c.or_(*(f.cond for f in fs)) for name, fs in facts.items()}
-    query = c.substitute(rule.check.never, refs)
-    witness = _witness(ctx, query, facts.get(rule.check.at or "", []))
+    return c.substitute(cond, refs)
+
+
+def check_rule(ctx: ArchContext, rule: Rule) -> Verdict:
+    facts = gather(ctx, rule)
+    match rule.check:
+        case Forbid(fact):
+            found = [_finding(ctx, rule, f, None, []) for f in facts[fact]]
+            return Verdict(rule, ctx.arch, facts, found)
+        case Never(never, at_fact):
+            return _check_never(ctx, rule, facts, never, at_fact)
+    raise TypeError(f"unknown check {rule.check!r}")
+
+
+def _check_never(
+    ctx: ArchContext,
+    rule: Rule,
+    facts: dict[str, list[Fact]],
+    never: c.Cond,
+    at_fact: str | None,
+) -> Verdict:
+    query = fold(never, facts)
+    witness = _witness(ctx, query, facts.get(at_fact or "", []))
     if witness is None:
         return Verdict(rule, ctx.arch, facts, [], query)
     at, model = witness
     # Show the symbols the rule names, then those of the fact's own condition.
-    shown = c.symbols(rule.check.never) + (c.symbols(at.cond) if at else [])
+    shown = c.symbols(never) + (c.symbols(at.cond) if at else [])
     held = c.and_(query, at.cond) if at else query
     shown = _relevant(ctx, held, model, shown)
     return Verdict(rule, ctx.arch, facts, [_finding(ctx, rule, at, model, shown)], query)
@@ -194,39 +227,19 @@ def _finding(
     ctx: ArchContext, rule: Rule, at: Fact | None, model: sat.Model | None, shown: list[str]
 ) -> Finding:
     file, line = (at.file, at.line) if at else (f"arch/{ctx.arch}/Kconfig", 1)
-    example = counterexample(ctx.arch, model, shown) if model else {}
-    undecided = (
-        tuple(f"{{{a}}}={'y' if model.atoms.get(a) else 'n'}" for a in sorted(c.atoms(at.cond)))
-        if (model and at)
-        else ()
-    )
-    example_text = " ".join(f"{k}={v}" for k, v in example.items())
-    if undecided:
-        example_text += " (assuming " + ", ".join(undecided) + ", which kconsist cannot decide)"
-    values = {
-        "arch": ctx.arch,
-        "file": file,
-        "line": line,
-        "location": f"{file}:{line}",
-        "name": at.name if at else "",
-        "kind": at.kind if at else "",
-        "condition": describe_when(at.cond) if at else "",
-        "counterexample": example_text,
-        "rule": rule.id,
-    }
+    undecided: tuple[tuple[str, bool], ...] = ()
+    if model and at:
+        undecided = tuple((a, model.atoms.get(a, False)) for a in sorted(c.atoms(at.cond)))
     return Finding(
         rule=rule.id,
         arch=ctx.arch,
         severity=rule.severity,
         file=file,
         line=line,
-        message=rule.message.format(**values),
-        counterexample=example,
-        condition=values["condition"],
+        template=rule.message,
+        counterexample=counterexample(ctx.arch, model, shown) if model else {},
+        condition=at.cond if at else None,
         undecided=undecided,
+        name=at.name if at else "",
+        kind=at.kind if at else "",
     )
-
-
-def describe_when(cond: c.Cond) -> str:
-    """A fact's condition for people: "always" rather than "y"."""
-    return "always" if cond == c.TRUE else str(cond)

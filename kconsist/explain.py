@@ -2,49 +2,51 @@
 
 For maintainers who need to see why a finding holds (or why none does): every C fact
 with its effective condition, the Kconfig definitions and selects of the symbols the
-check names, and the counterexample when the check fails.
+check names, and the counterexample when the check fails. This module gathers them;
+:mod:`kconsist.report.explain` renders them.
 """
 
 from __future__ import annotations
 
 from kconsist import cond as c
-from kconsist.engine import Verdict, check_rule, describe_when
-from kconsist.facts import ArchContext, Fact
-from kconsist.rulelang import KconfigFactSpec, Rule
+from kconsist import engine
+from kconsist.facts import ArchContext
+from kconsist.findings import RuleExplanation, SymbolInfo
+from kconsist.rulelang import Forbid, KconfigFactSpec, Never, Rule
 
 
-def explain(ctx: ArchContext, rules: list[Rule]) -> str:
-    blocks = []
+def explain(ctx: ArchContext, rules: list[Rule]) -> list[RuleExplanation]:
+    """One explanation per rule that applies to the arch (skipped ones say why)."""
+    out = []
     for rule in rules:
         if not rule.applies_to(ctx.arch):
             continue
-        absent = [s for s in rule.requires_symbols if not ctx.formula.defines(s)]
-        head = f"{ctx.arch}: [{rule.id}] ({rule.severity})"
+        absent = engine.missing_symbols(ctx, rule)
         if absent:
-            blocks.append(f"{head}\n  skipped: Kconfig symbol {', '.join(absent)} is not defined")
+            reason = f"Kconfig symbol {', '.join(absent)} is not defined"
+            out.append(_explanation(ctx, rule, skipped=reason))
             continue
-        blocks.append(_explain_rule(ctx, rule, check_rule(ctx, rule)))
-    return "\n\n".join(blocks) + "\n"
+        out.append(_explain_rule(ctx, rule))
+    return out
 
 
-def _explain_rule(ctx: ArchContext, rule: Rule, verdict: Verdict) -> str:
-    check = rule.check
-    what = f"never {check.never}" if check.never is not None else f"forbid ${check.forbid}"
-    lines = [f"{ctx.arch}: [{rule.id}] ({rule.severity})", f"  check: {what}"]
-    for name, facts in verdict.facts.items():
-        lines.append(f"  ${name}: {len(facts)} fact{'s' if len(facts) != 1 else ''}")
-        lines += [f"    {_fact_line(f)}" for f in facts]
-    symbols = _relevant_symbols(ctx, check.never) if check.never is not None else []
-    if symbols:
-        lines.append("  Kconfig:")
-    for sym in symbols:
-        lines += [f"    {line}" for line in _symbol_lines(ctx, sym)]
-    lines += _verdict_lines(verdict)
-    return "\n".join(lines)
+def _explanation(ctx: ArchContext, rule: Rule, skipped: str = "") -> RuleExplanation:
+    match rule.check:
+        case Never(cond):
+            check, subject = "never", cond
+        case Forbid(fact):
+            check, subject = "forbid", fact
+    return RuleExplanation(ctx.arch, rule.id, rule.severity, check, subject, skipped=skipped)
 
 
-def _fact_line(f: Fact) -> str:
-    return f"{f.location}: {f.kind} {f.name}, when {describe_when(f.cond)}"
+def _explain_rule(ctx: ArchContext, rule: Rule) -> RuleExplanation:
+    verdict = engine.check_rule(ctx, rule)
+    out = _explanation(ctx, rule)
+    out.facts = verdict.facts
+    out.findings = verdict.findings
+    if isinstance(rule.check, Never):
+        out.symbols = [_symbol(ctx, s) for s in _relevant_symbols(ctx, rule.check.cond)]
+    return out
 
 
 def _relevant_symbols(ctx: ArchContext, never: c.Cond) -> list[str]:
@@ -58,31 +60,7 @@ def _relevant_symbols(ctx: ArchContext, never: c.Cond) -> list[str]:
     return named + deps
 
 
-def _symbol_lines(ctx: ArchContext, name: str) -> list[str]:
+def _symbol(ctx: ArchContext, name: str) -> SymbolInfo:
     defs = ctx.facts(KconfigFactSpec("symbol", name))
-    if not defs:
-        return [f"{name}: not defined on this arch (always n)"]
-    out = []
-    for d in defs:
-        deps = "" if d.cond == c.TRUE else f", depends on {d.cond}"
-        out.append(f"{name}: defined at {d.location}{deps}")
-    for s in ctx.facts(KconfigFactSpec("select", name)):
-        out.append(f"  selected at {s.location} when {s.cond}")
-    return out
-
-
-def _verdict_lines(verdict: Verdict) -> list[str]:
-    if not verdict.findings:
-        if verdict.rule.check.never is not None:
-            return ["  verdict: holds: no configuration the arch's Kconfig allows satisfies it"]
-        return ["  verdict: holds: no instance found"]
-    out = [
-        f"  verdict: FAILS ({len(verdict.findings)} finding"
-        f"{'s' if len(verdict.findings) != 1 else ''})"
-    ]
-    for f in verdict.findings:
-        out.append(f"    {f.file}:{f.line}: {f.severity}: [{f.rule}] {f.message}")
-        if f.counterexample:
-            example = " ".join(f"{k}={v}" for k, v in f.counterexample.items())
-            out.append(f"    counterexample: {example}")
-    return out
+    selects = ctx.facts(KconfigFactSpec("select", name)) if defs else []
+    return SymbolInfo(name, defs, selects)

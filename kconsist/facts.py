@@ -14,25 +14,12 @@ import kconfiglib as kl
 from kconsist import cond as c
 from kconsist import effective
 from kconsist.cfacts import scan_text
+from kconsist.cfacts.includes import IncludeGraph
+from kconsist.findings import Fact
 from kconsist.kconfig.formula import KconfigFormula
 from kconsist.kconfig.load import load_kconfig
 from kconsist.rulelang import CFactSpec, FactSpec, KconfigFactSpec, path_glob
 from kconsist.tree import ArchEnv, KernelTree, TreeError
-
-
-@dataclass(frozen=True)
-class Fact:
-    """One place in the tree a rule's fact matched."""
-
-    kind: str  # function, prototype, macro, select, symbol
-    name: str
-    file: str
-    line: int
-    cond: c.Cond  # when it is compiled / in effect
-
-    @property
-    def location(self) -> str:
-        return f"{self.file}:{self.line}"
 
 
 @dataclass
@@ -51,6 +38,12 @@ class ArchContext:
     @cached_property
     def kconf(self) -> kl.Kconfig:
         return load_kconfig(self.tree, self.env)
+
+    @cached_property
+    def includes(self) -> IncludeGraph:
+        """Who includes whom among the arch's files: built once per arch and tree state,
+        and dropped with the context."""
+        return IncludeGraph.build(self.tree, self.arch)
 
     @cached_property
     def formula(self) -> KconfigFormula:
@@ -91,13 +84,11 @@ class ArchContext:
         except TreeError as e:
             self.problems.append((rel, 0, e.message))
             return []
-        if not any(n in text for n in names):
-            return []
         result = scan_text(text, rel, names)
         self.problems.extend(result.problems)
         if not result.facts:
             return []
-        file_cond = effective.file_condition(self.tree, self.arch, rel)
+        file_cond = effective.file_condition(self.tree, self.arch, rel, self.includes)
         return [
             Fact(
                 f.kind,

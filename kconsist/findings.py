@@ -1,28 +1,62 @@
-"""What an audit produces: findings, input errors and skipped rules (plain data)."""
+"""What the engine produces, as plain data: facts, findings, input errors, skipped
+rules, audit and series results, explanations.
+
+Nothing here is text for people: the rule's message is kept as its template and every
+rendering (text, JSON, SARIF, checkpatch, b4 lines, series, explain) is done by
+:mod:`kconsist.report`, which imports only this module and :mod:`kconsist.cond`.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from kconsist import cond as c
+from kconsist import exitcodes
+
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+INPUT_ERROR = "input-error"  # the pseudo-rule of an input error in a delta
+_LINE_NUMBER = re.compile(r"(?<=\S):\d+\b")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One place in the tree a rule's fact matched."""
+
+    kind: str  # function, prototype, macro, select, symbol
+    name: str
+    file: str
+    line: int
+    cond: c.Cond  # when it is compiled / in effect
+
+    @property
+    def location(self) -> str:
+        return f"{self.file}:{self.line}"
 
 
 @dataclass(frozen=True)
 class Finding:
+    """A rule that fails on one arch, at one place, with the configuration that shows it."""
+
     rule: str
     arch: str
     severity: str
     file: str  # relative to the tree
     line: int
-    message: str
-    counterexample: dict[str, str] = field(
-        default_factory=dict
-    )  # e.g. {"ARCH": "sparc64", "SMP": "y"}
-    condition: str = ""  # effective condition of the fact the finding points at
-    undecided: tuple[str, ...] = ()  # conditions kconsist could not translate, assumed as shown
+    template: str  # the rule's message, placeholders not yet filled
+    counterexample: dict[str, str] = field(default_factory=dict)  # {"ARCH": "sparc64", ...}
+    condition: c.Cond | None = None  # effective condition of the site; None: no site
+    undecided: tuple[tuple[str, bool], ...] = ()  # untranslatable conditions, as assumed
+    name: str = ""  # of the site
+    kind: str = ""  # of the site
 
     def sort_key(self) -> tuple[str, int, str, str]:
         return (self.file, self.line, self.rule, self.arch)
+
+    def identity(self) -> tuple[str, ...]:
+        """What stays the same when the finding only moves (lines added above it):
+        how deltas (pre-commit, check-patch, series) match findings."""
+        return (self.rule, self.arch, self.file, self.name, self.kind)
 
 
 @dataclass(frozen=True)
@@ -33,6 +67,18 @@ class InputError:
     line: int | None
     message: str
     arch: str | None = None
+
+    def as_finding(self) -> Finding:
+        """The error as an error finding of the pseudo-rule ``input-error`` (deltas)."""
+        template = self.message.replace("{", "{{").replace("}", "}}")
+        return Finding(INPUT_ERROR, self.arch or "", "error", self.file, self.line or 1, template)
+
+
+def identity(f: Finding) -> tuple[str, ...]:
+    """:meth:`Finding.identity`; input errors by their message, line numbers left out."""
+    if f.rule == INPUT_ERROR:
+        return (f.rule, f.arch, f.file, _LINE_NUMBER.sub(":#", f.template))
+    return f.identity()
 
 
 @dataclass(frozen=True)
@@ -53,5 +99,64 @@ class AuditResult:
     def exit_code(self) -> int:
         """2 when the tree could not be fully read, 1 with findings, else 0."""
         if self.errors:
-            return 2
-        return 1 if self.findings else 0
+            return exitcodes.ERROR
+        return exitcodes.FINDINGS if self.findings else exitcodes.CLEAN
+
+
+# -- series ------------------------------------------------------------------------
+
+
+@dataclass
+class Step:
+    """One patch of a series and what it changes."""
+
+    index: int  # 1-based
+    subject: str
+    arches: list[str]
+    introduced: list[Finding]
+    fixed: list[Finding]
+
+
+@dataclass
+class SeriesResult:
+    steps: list[Step]
+
+    @property
+    def bisectable(self) -> bool:
+        return not any(s.introduced for s in self.steps)
+
+    def label(self, step: Step) -> str:
+        return f"{step.index}/{len(self.steps)}"
+
+    def fixed_by(self, step: Step, f: Finding) -> Step | None:
+        """The first later patch that fixes a finding ``step`` introduced."""
+        k = identity(f)
+        later = self.steps[step.index :]
+        return next((s for s in later if k in {identity(x) for x in s.fixed}), None)
+
+
+# -- explanations ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SymbolInfo:
+    """A Kconfig symbol as explain shows it: its definitions and the selects of it."""
+
+    name: str
+    definitions: list[Fact]
+    selects: list[Fact]
+
+
+@dataclass
+class RuleExplanation:
+    """Both sides of one rule on one arch, and the verdict."""
+
+    arch: str
+    rule: str
+    severity: str
+    check: str  # "never" or "forbid"
+    subject: c.Cond | str  # the condition of never, the fact name of forbid
+    facts: dict[str, list[Fact]] = field(default_factory=dict)
+    symbols: list[SymbolInfo] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    skipped: str = ""  # why the rule was not checked ("" when it was)

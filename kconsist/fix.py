@@ -23,8 +23,9 @@ import kconfiglib as kl
 
 from kconsist import cond as c
 from kconsist import engine
-from kconsist.facts import ArchContext, Fact
-from kconsist.rulelang import Fix, Rule
+from kconsist.facts import ArchContext
+from kconsist.findings import Fact
+from kconsist.rulelang import DeleteFix, Fix, Rule, SelectFix
 from kconsist.tree import KernelTree
 
 
@@ -72,9 +73,7 @@ def plan(tree: KernelTree, rules: list[Rule], arches: list[str] | None = None) -
     for arch in arches or tree.arches():
         ctx = ArchContext(tree.with_overlay(result.edits), tree.arch_env(arch))
         for rule in fixable:
-            if not rule.applies_to(arch) or any(
-                not ctx.formula.defines(s) for s in rule.requires_symbols
-            ):
+            if not engine.applicable(ctx, rule):
                 continue
             verdict = engine.check_rule(ctx, rule)
             if verdict.findings:
@@ -102,12 +101,12 @@ class _Unfixable(Exception):
 
 
 def _edits(ctx: ArchContext, fix: Fix, verdict: engine.Verdict) -> tuple[dict[str, str], str]:
-    if fix.delete:
-        return _delete_lines(ctx, verdict.facts[fix.delete])
-    assert fix.select_symbol and fix.select_when is not None
-    refs = {n: c.or_(*(f.cond for f in fs)) for n, fs in verdict.facts.items()}
-    wanted = c.substitute(fix.select_when, refs)
-    return _select(ctx, fix.select_symbol, wanted, fix.select_after)
+    match fix:
+        case DeleteFix(fact):
+            return _delete_lines(ctx, verdict.facts[fact])
+        case SelectFix(symbol, when, after):
+            return _select(ctx, symbol, engine.fold(when, verdict.facts), after)
+    raise TypeError(f"unknown fix {fix!r}")
 
 
 # -- delete ----------------------------------------------------------------------

@@ -57,18 +57,41 @@ FactSpec = CFactSpec | KconfigFactSpec
 
 
 @dataclass(frozen=True)
-class Check:
-    never: c.Cond | None = None
+class Never:
+    """No configuration the arch allows may satisfy ``cond``; findings point at ``at``."""
+
+    cond: c.Cond
     at: str | None = None
-    forbid: str | None = None
 
 
 @dataclass(frozen=True)
-class Fix:
-    select_symbol: str | None = None
-    select_when: c.Cond | None = None
-    select_after: str | None = None
-    delete: str | None = None
+class Forbid:
+    """Every instance of fact ``fact`` is a finding."""
+
+    fact: str
+
+
+Check = Never | Forbid
+
+
+@dataclass(frozen=True)
+class SelectFix:
+    """Add or correct ``select symbol [if COND]``, COND derived from ``when``, in the
+    arch's config entry that selects ``after``."""
+
+    symbol: str
+    when: c.Cond
+    after: str | None = None
+
+
+@dataclass(frozen=True)
+class DeleteFix:
+    """Delete the lines of every instance of fact ``fact``."""
+
+    fact: str
+
+
+Fix = SelectFix | DeleteFix
 
 
 @dataclass(frozen=True)
@@ -302,12 +325,12 @@ def _condition(text: str, facts: dict[str, FactSpec], file: str, line: int | Non
 def _check(raw: dict[str, Any], facts: dict[str, FactSpec], file: str, line: int | None) -> Check:
     if "forbid" in raw:
         _need_fact(raw["forbid"], facts, file, line)
-        return Check(forbid=raw["forbid"])
+        return Forbid(raw["forbid"])
     never = _condition(raw["never"], facts, file, line)
     at = raw.get("at") or next((n.name for n in c.walk(never) if isinstance(n, c.Ref)), None)
     if at is not None:
         _need_fact(at, facts, file, line)
-    return Check(never=never, at=at)
+    return Never(never, at)
 
 
 def _fix(
@@ -317,13 +340,9 @@ def _fix(
         return None
     if "delete" in raw:
         _need_fact(raw["delete"], facts, file, line)
-        return Fix(delete=raw["delete"])
+        return DeleteFix(raw["delete"])
     sel = raw["select"]
-    return Fix(
-        select_symbol=sel["symbol"],
-        select_when=_condition(sel["when"], facts, file, line),
-        select_after=sel.get("after"),
-    )
+    return SelectFix(sel["symbol"], _condition(sel["when"], facts, file, line), sel.get("after"))
 
 
 def _need_fact(name: str, facts: dict[str, FactSpec], file: str, line: int | None) -> None:

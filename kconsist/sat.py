@@ -24,9 +24,6 @@ class Model:
     symbols: dict[str, bool]
     atoms: dict[str, bool]
 
-    def holds(self, cond: c.Cond) -> bool:
-        return c.evaluate(cond, self.symbols, self.atoms)
-
 
 @dataclass
 class _Encoder:
@@ -86,38 +83,15 @@ class _Encoder:
             self.clauses.append([self.lit(e)])
 
 
-def solve(constraints: Iterable[c.Cond], *, prefer_false: Iterable[str] = ()) -> Model | None:
-    """A model of all ``constraints``, or None when they contradict each other.
-
-    ``prefer_false`` names symbols the model should leave n where it can (a smaller
-    counterexample is easier to read); it never changes satisfiability.
-    """
+def solve(constraints: Iterable[c.Cond]) -> Model | None:
+    """A model of all ``constraints``, or None when they contradict each other."""
     enc = _Encoder()
     for e in constraints:
         enc.require(e)
     with Solver(name="cadical153", bootstrap_with=enc.clauses) as solver:
         if not solver.solve():
             return None
-        model = set(solver.get_model() or [])
-        for name in prefer_false:
-            key = ("sym", name)
-            if key in enc.vars and enc.vars[key] in model:
-                assumption = [-enc.vars[key], *_fixed(enc, model, prefer_false, name)]
-                if solver.solve(assumptions=assumption):
-                    model = set(solver.get_model() or [])
-    return _decode(enc, model)
-
-
-def _fixed(enc: _Encoder, model: set[int], names: Iterable[str], upto: str) -> list[int]:
-    """Keep the preferences already won while trying the next one."""
-    out = []
-    for name in names:
-        if name == upto:
-            break
-        v = enc.vars.get(("sym", name))
-        if v is not None and -v in model:
-            out.append(-v)
-    return out
+        return _decode(enc, set(solver.get_model() or []))
 
 
 def _decode(enc: _Encoder, model: set[int]) -> Model:

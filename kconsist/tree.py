@@ -7,6 +7,7 @@ and checked without touching the working tree.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -47,8 +48,7 @@ class TreeError(Exception):
 class ArchEnv:
     """The Kconfig environment of one architecture directory under ``arch/``."""
 
-    name: str  # directory under arch/, e.g. "sparc"
-    arch: str  # the ARCH value used to load it
+    name: str  # directory under arch/, e.g. "sparc"; also the ARCH value used to load it
     env: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -75,6 +75,17 @@ class KernelTree:
         tree = cls(root)
         _ = tree.version  # raises when the Makefile has no VERSION/PATCHLEVEL
         return tree
+
+    def state_key(self) -> tuple[str, str]:
+        """What identifies this state of the tree for an in-process cache: the root, and
+        a digest of the overlay's contents (two trees with equal overlays are equal)."""
+        digest = hashlib.sha256()
+        for rel in sorted(self.overlay):
+            text = self.overlay[rel]
+            body = b"\x00deleted" if text is None else text.encode("utf-8", "surrogateescape")
+            digest.update(f"{len(rel)}:{rel}:{len(body)}:".encode("utf-8", "surrogateescape"))
+            digest.update(body)
+        return str(self.root), digest.hexdigest()
 
     def with_overlay(self, changes: Mapping[str, str | None]) -> KernelTree:
         merged = dict(self.overlay)
@@ -186,4 +197,4 @@ class KernelTree:
         if name == "um":
             env["HEADER_ARCH"] = UM_HEADER_ARCH
             env["SUBARCH"] = UM_HEADER_ARCH
-        return ArchEnv(name=name, arch=name, env=env)
+        return ArchEnv(name=name, env=env)

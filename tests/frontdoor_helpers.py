@@ -115,7 +115,7 @@ def kconsist_shim(home: Path) -> None:
     bindir = home / "bin"
     bindir.mkdir(parents=True, exist_ok=True)
     shim = bindir / "kconsist"
-    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m kconsist.cli "$@"\n')
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m kconsist "$@"\n')
     shim.chmod(0o755)
 
 
@@ -174,7 +174,7 @@ def harmless_change(repo: Path) -> None:
 def kconsist(
     args: list[str], cwd: Path, environ: dict[str, str], stdin: bytes | None = None
 ) -> subprocess.CompletedProcess[str]:
-    return run([sys.executable, "-m", "kconsist.cli", *args], cwd, environ, stdin)
+    return run([sys.executable, "-m", "kconsist", *args], cwd, environ, stdin)
 
 
 # A dependent pair: 1/2 drops sparc's select (SPARC_ERRORS), 2/2 re-adds it in the same

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kconsist.cfacts.includes import header_condition
+from kconsist.cfacts.includes import IncludeGraph
 from kconsist.cfacts.kbuild import build_condition
 from kconsist.cond import render
 from kconsist.tree import KernelTree
@@ -115,14 +115,15 @@ HEADERS = {
 )
 def test_header_condition(tmp_path: Path, header: str, expected: str) -> None:
     tree = KernelTree(tmp_path, dict(HEADERS))
-    assert render(header_condition(tree, "sp", header)) == expected
+    assert render(IncludeGraph.build(tree, "sp").condition(header)) == expected
 
 
 @pytest.mark.realtree
 def test_realtree_conditions(newest_tree: KernelTree) -> None:
     tree = newest_tree
     assert render(build_condition(tree, "arch/powerpc/mm/book3s64/pgtable.c")) == "PPC_BOOK3S_64"
-    sparc = header_condition(tree, "sparc", "arch/sparc/include/asm/pgalloc_64.h")
+    sparc = IncludeGraph.build(tree, "sparc").condition("arch/sparc/include/asm/pgalloc_64.h")
     assert render(sparc) == "{defined(__sparc__)} && {defined(__arch64__)}"
-    book3s64 = header_condition(tree, "powerpc", "arch/powerpc/include/asm/book3s/64/pgalloc.h")
+    powerpc = IncludeGraph.build(tree, "powerpc")
+    book3s64 = powerpc.condition("arch/powerpc/include/asm/book3s/64/pgalloc.h")
     assert render(book3s64) == "PPC64 && PPC_BOOK3S"

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from kconsist.cfacts import CFact, scan_file, scan_text
+from kconsist.cfacts import scan_text
 from kconsist.cfacts.syntax import parse_facts
-from kconsist.cond import FALSE, render
+from kconsist.cond import render
 from kconsist.tree import KernelTree
 
 
@@ -185,14 +183,6 @@ def test_unclassifiable_occurrence_is_a_problem() -> None:
     assert result.problems == [("x.h", 5, "cannot tell whether 'CONCAT' is declared or used here")]
 
 
-def test_scan_file_reads_through_the_tree(tmp_path: Path) -> None:
-    tree = KernelTree(tmp_path, {"arch/x/a.c": "#if 0\nint f(void) { return 0; }\n#endif\n"})
-    result = scan_file(tree, "arch/x/a.c")
-    assert result.facts == [CFact("function", "f", "arch/x/a.c", 2, FALSE)]
-    missing = scan_file(tree, "arch/x/none.c")
-    assert missing.facts == [] and missing.problems[0][:2] == ("arch/x/none.c", 0)
-
-
 # -- the real tree -------------------------------------------------------------------
 
 
@@ -201,7 +191,7 @@ def test_realtree_tlb_remove_table_facts(newest_tree: KernelTree) -> None:
     tree = newest_tree
     found = set()
     for rel in tree.files("arch/", (".c", ".h")):
-        result = scan_file(tree, rel, ["__tlb_remove_table"])
+        result = scan_text(tree.read_text(rel), rel, ["__tlb_remove_table"])
         assert result.problems == [], rel
         found.update((f.file, f.line, f.kind, render(f.guard)) for f in result.facts)
     assert {

@@ -1,11 +1,12 @@
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from kconsist.cli import main
 from kconsist.kconfig.load import load_kconfig
+from kconsist.main import main
 from kconsist.tree import KernelTree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,17 +161,34 @@ def test_shell_in_an_audited_kconfig_never_runs(capsys, tmp_path):
     assert not marker.exists()
 
 
-def test_internal_errors_are_one_line(capsys, monkeypatch):
+def test_internal_errors_are_one_line_naming_the_log(capsys, monkeypatch, tmp_path):
     def boom(*_args, **_kwargs):
         raise RuntimeError("kaput")
 
     monkeypatch.setattr("kconsist.engine.audit", boom)
+    monkeypatch.setenv("KCONSIST_CACHE_DIR", str(tmp_path / "cache"))
     code, out, err = run(capsys, "audit", str(V4))
+    log = tmp_path / "cache" / "kconsist.log"
     assert (code, out) == (2, "")
-    assert err == (
-        "kconsist: internal error: RuntimeError: kaput "
-        "(run with KCONSIST_DEBUG=1 for the traceback)\n"
-    )
+    assert err == f"kconsist: internal error: RuntimeError: kaput (traceback in {log})\n"
+    text = log.read_text()
+    assert f"command: kconsist audit {V4}" in text
+    assert "Traceback (most recent call last)" in text and "RuntimeError: kaput" in text
+
+
+def test_internal_error_log_falls_back_to_a_temporary_file(capsys, monkeypatch, tmp_path):
+    def boom(*_args, **_kwargs):
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr("kconsist.engine.audit", boom)
+    blocked = tmp_path / "file"
+    blocked.write_text("")  # a file where the cache directory should be: unwritable
+    monkeypatch.setenv("KCONSIST_CACHE_DIR", str(blocked / "cache"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    code, _, err = run(capsys, "audit", str(V4))
+    assert code == 2 and len(err.splitlines()) == 1
+    log = Path(err.split("(traceback in ")[1].rstrip(")\n"))
+    assert log.parent == tmp_path and "RuntimeError: kaput" in log.read_text()
     monkeypatch.setenv("KCONSIST_DEBUG", "1")
     with pytest.raises(RuntimeError):
         main(["audit", str(V4)])

@@ -1,7 +1,7 @@
 import io
 import sys
 
-from kconsist import console
+from kconsist.report import console
 
 LINE = "a.h:1: error: [r] boom\n"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kconsist.cli import main
+from kconsist.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 V4 = ROOT / "examples/pt-reclaim-v4"

@@ -130,7 +130,7 @@ def test_allowed_configurations(ctx, query, expected):
 def test_fixed_arch_variant(tmp_path):
     tree = make_tree(tmp_path)
     env = tree.arch_env("demo")
-    ctx = ArchContext(tree, type(env)(env.name, "demo64", {**env.env, "ARCH": "demo64"}))
+    ctx = ArchContext(tree, type(env)(env.name, {**env.env, "ARCH": "demo64"}))
     assert possible(ctx, "64BIT") is True
     assert possible(ctx, "!64BIT") is False  # no prompt, default y for demo64
 

@@ -27,7 +27,7 @@ config MODULES
 def load(tmp_path: Path, kconfig: str) -> KernelKconfig:
     (tmp_path / "Kconfig").write_text(kconfig)
     tree = KernelTree(tmp_path.resolve())
-    return load_kconfig(tree, ArchEnv("x86", "x86", {}))
+    return load_kconfig(tree, ArchEnv("x86", {}))
 
 
 def config_lines(kconf: KernelKconfig, path: Path) -> list[str]:
@@ -209,7 +209,7 @@ def _oracle(name: str) -> tuple[KernelKconfig, Path]:
         pytest.skip("no kernel tree with scripts/kconfig/tests for 7.x")
     directory = tests / name
     tree = KernelTree(directory.resolve())  # read in place, never copied
-    return load_kconfig(tree, ArchEnv("x86", "x86", {})), directory
+    return load_kconfig(tree, ArchEnv("x86", {})), directory
 
 
 def _settings(path: Path) -> list[str]:
@@ -242,7 +242,7 @@ def test_kernel_oracle_err_transitional_first_error() -> None:
         pytest.skip("no kernel tree with scripts/kconfig/tests for 7.x")
     tree = KernelTree((tests / "err_transitional").resolve())
     with pytest.raises(KconfigLoadError) as info:
-        load_kconfig(tree, ArchEnv("x86", "x86", {}))
+        load_kconfig(tree, ArchEnv("x86", {}))
     # expected_stderr: the first error is "Kconfig:7: error: transitional symbols..."
     assert (info.value.file, info.value.line) == ("Kconfig", 7)
 

@@ -18,7 +18,7 @@ ENV = {"CC": "gcc", "LD": "ld", "OBJCOPY": "objcopy", "NM": "nm", "CLANG_FLAGS":
 
 def load(root: Path, kconfig: str, env: dict[str, str] | None = None) -> KernelKconfig:
     (root / "Kconfig").write_text(kconfig)
-    return load_kconfig(KernelTree(root.resolve()), ArchEnv("x86", "x86", env or ENV))
+    return load_kconfig(KernelTree(root.resolve()), ArchEnv("x86", env or ENV))
 
 
 @pytest.mark.parametrize(
@@ -139,7 +139,7 @@ def test_kernel_oracle_builtin_func(newest_tree: KernelTree) -> None:
     directory = newest_tree.root / "scripts/kconfig/tests/preprocess/builtin_func"
     if not directory.is_dir():
         pytest.skip("no kernel tree with scripts/kconfig/tests")
-    kconf = load_kconfig(KernelTree(directory.resolve()), ArchEnv("x86", "x86", {}))
+    kconf = load_kconfig(KernelTree(directory.resolve()), ArchEnv("x86", {}))
     expected = (directory / "expected_stderr").read_text().splitlines()
     warnings = [w.replace(" warning: ", " ", 1) for w in kconf.warnings if "info:" not in w]
     assert warnings == expected

@@ -1,7 +1,8 @@
 import json
 
-from kconsist import report
+from kconsist.cond import Sym
 from kconsist.findings import AuditResult, Finding, InputError, Skipped
+from kconsist.report import audit as report
 
 
 def sample() -> AuditResult:
@@ -15,7 +16,7 @@ def sample() -> AuditResult:
                 12,
                 "boom",
                 {"ARCH": "sparc64", "SMP": "y"},
-                "SMP",
+                Sym("SMP"),
                 (),
             ),
             Finding("r-two", "x86", "warning", "arch/x86/Kconfig", 3, "hmm"),

@@ -36,7 +36,7 @@ def test_good_rule_loads(tmp_path):
         ("foo",), ("function", "prototype", "macro"), ("arch/{arch}/**",)
     )
     assert rule.facts["sel"] == KconfigFactSpec("select", "HAVE_FOO")
-    assert rule.check.never == c.parse("$impl && !HAVE_FOO")
+    assert rule.check.cond == c.parse("$impl && !HAVE_FOO")
     assert rule.check.at == "impl"  # first fact of the condition
 
 

@@ -30,7 +30,7 @@ def test_version_and_arch_env():
     assert tree.version == (7, 0)
     assert tree.arches() == ["powerpc", "sparc", "x86"]
     env = tree.arch_env("sparc")
-    assert (env.name, env.arch, env.env["SRCARCH"]) == ("sparc", "sparc", "sparc")
+    assert (env.name, env.env["ARCH"], env.env["SRCARCH"]) == ("sparc", "sparc", "sparc")
     with pytest.raises(TreeError, match="no architecture 'vax'"):
         tree.arch_env("vax")
 

@@ -21,9 +21,8 @@ from dataclasses import dataclass
 
 from kconsist.cfacts import pp, syntax
 from kconsist.cond import Cond
-from kconsist.tree import KernelTree, TreeError
 
-__all__ = ["CFact", "FileFacts", "scan_file", "scan_text"]
+__all__ = ["CFact", "FileFacts", "scan_text"]
 
 _DEFINE = re.compile(r"([A-Za-z_]\w*)(\(([^)]*)\))?")
 _CALL_LIKE = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
@@ -44,16 +43,6 @@ class CFact:
 class FileFacts:
     facts: list[CFact]
     problems: list[tuple[str, int, str]]  # (file, line, message): places that could not be read
-
-
-def scan_file(tree: KernelTree, rel: str, names: Collection[str] | None = None) -> FileFacts:
-    """Facts of file ``rel`` of ``tree``; see :func:`scan_text`. A file that cannot be
-    read is a problem at line 0, not an exception, so that a scan of many files goes on."""
-    try:
-        text = tree.read_text(rel)
-    except TreeError as e:
-        return FileFacts([], [(rel, 0, e.message)])
-    return scan_text(text, rel, names)
 
 
 def scan_text(text: str, rel: str, names: Collection[str] | None = None) -> FileFacts:

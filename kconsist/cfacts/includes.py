@@ -112,16 +112,3 @@ def _generic_asm_includes(tree: KernelTree) -> set[str]:
             except TreeError:
                 continue
     return found
-
-
-_GRAPHS: dict[tuple[int, str], IncludeGraph] = {}
-
-
-def header_condition(tree: KernelTree, arch_name: str, rel_header: str) -> Cond:
-    """Condition under which ``rel_header`` is read when building ``arch_name``.
-    The include graph of an arch is built once per tree object."""
-    graph = _GRAPHS.get((id(tree), arch_name))
-    if graph is None or graph.tree is not tree:
-        graph = IncludeGraph.build(tree, arch_name)
-        _GRAPHS[(id(tree), arch_name)] = graph
-    return graph.condition(rel_header)

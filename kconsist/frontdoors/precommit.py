@@ -1,4 +1,5 @@
-"""``kconsist precommit``: the pre-commit hook (``.pre-commit-hooks.yaml``).
+"""The pre-commit hook's question (``kconsist precommit``, ``.pre-commit-hooks.yaml``):
+which findings does the staged change introduce?
 
 pre-commit runs it from the top of the repository, with the staged files that exist
 as arguments (unstaged changes are stashed, so the working tree is what will be
@@ -15,14 +16,12 @@ exit 0.
 
 from __future__ import annotations
 
-import argparse
 import os
-import sys
 from collections.abc import Sequence
 
-from kconsist import engine, git, report
+from kconsist import engine, git
 from kconsist.findings import AuditResult
-from kconsist.frontdoors import changed, delta
+from kconsist.frontdoors import delta
 from kconsist.rulelang import Rule
 from kconsist.tree import KernelTree
 
@@ -83,21 +82,3 @@ def new_problems(
         return after  # no commit yet: everything is new
     before = engine.audit(before_commit(tree, files, commit), rules, arches)
     return delta.introduced(before, after)
-
-
-def command(args: argparse.Namespace) -> int:
-    from kconsist.cli import load_selected_rules, open_tree
-
-    rules = load_selected_rules(args)
-    tree = open_tree(args)
-    files = [changed.tree_relative(tree, f) for f in args.files] + deleted_files(tree)
-    arches = changed.arches_for_files(tree, rules, files, args.arch or None)
-    if not arches:
-        return 0
-    if args.all:
-        result = engine.audit(tree, rules, arches)
-    else:
-        result = new_problems(tree, rules, arches, files)
-    if result.findings or result.errors:
-        sys.stdout.write(report.text(result))
-    return result.exit_code()

@@ -35,6 +35,7 @@ from email.utils import parseaddr
 from pathlib import Path
 
 from kconsist import git
+from kconsist.cachedir import cache_root
 
 MAX_AGE = 24 * 60 * 60  # seconds: b4 am checks a series in one go; a day is plenty
 _MSGID = re.compile(r"<([^<>\s]+)>")
@@ -110,14 +111,6 @@ def thread_root(references: str, in_reply_to: str) -> str:
 
 
 # -- the cache ----------------------------------------------------------------------
-
-
-def cache_root() -> Path:
-    """Where kconsist keeps its cache (``KCONSIST_CACHE_DIR`` for tests)."""
-    if explicit := os.environ.get("KCONSIST_CACHE_DIR"):
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "kconsist"
 
 
 def repo_state(tree_root: Path) -> tuple[str, str] | None:

@@ -1,29 +1,24 @@
-"""Reporters: an :class:`AuditResult` as text, JSON, SARIF or checkpatch-style lines.
-
-The JSON form is a stable interface (documented in README.md); add keys, never rename.
-"""
+"""An :class:`AuditResult` as text, JSON, SARIF or checkpatch-style lines."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import asdict
 
 from kconsist import __version__
 from kconsist.findings import AuditResult, Finding
+from kconsist.report.message import condition_text, line, message, undecided_texts
+from kconsist.report.registry import JSON_VERSION, register
 
-JSON_VERSION = 1
 
-
+@register(AuditResult, "text")
 def text(result: AuditResult) -> str:
-    lines = [f"{f.file}:{f.line}: {f.severity}: [{f.rule}] {f.message}" for f in result.findings]
+    lines = [line(f) for f in result.findings]
     for e in result.errors:
         where = f"{e.file}:{e.line}" if e.line else e.file
         arch = f" (arch {e.arch})" if e.arch else ""
         lines.append(f"{where}: input error: {e.message}{arch}")
     for s in result.skipped:
-        arches = _arches(s.arches)
-        lines.append(f"note: [{s.rule}] skipped{arches}: {s.reason}")
+        lines.append(f"note: [{s.rule}] skipped{_arches(s.arches)}: {s.reason}")
     lines.append(summary(result))
     return "\n".join(lines) + "\n"
 
@@ -36,23 +31,31 @@ def _arches(arches: tuple[str, ...]) -> str:
     return " on " + ", ".join(arches)
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
 def summary(result: AuditResult) -> str:
     counts = {sev: sum(f.severity == sev for f in result.findings) for sev in ("error", "warning")}
     parts = [
-        f"{len(result.findings)} finding{'s' if len(result.findings) != 1 else ''}"
+        f"{_plural(len(result.findings), 'finding')}"
         f" ({counts['error']} errors, {counts['warning']} warnings)",
-        f"{len(result.errors)} input error{'s' if len(result.errors) != 1 else ''}",
-        f"{len(result.skipped)} rule{'s' if len(result.skipped) != 1 else ''} skipped",
+        _plural(len(result.errors), "input error"),
+        f"{_plural(len(result.skipped), 'rule')} skipped",
         f"{len(result.rules)} rules on {len(result.arches)} arches",
     ]
     return "kconsist: " + ", ".join(parts)
 
 
+@register(AuditResult, "json")
 def as_json(result: AuditResult) -> str:
     data = {
         "version": JSON_VERSION,
         "findings": [finding_dict(f) for f in result.findings],
-        "errors": [asdict(e) for e in result.errors],
+        "errors": [
+            {"file": e.file, "line": e.line, "message": e.message, "arch": e.arch}
+            for e in result.errors
+        ],
         "skipped": [
             {"rule": s.rule, "reason": s.reason, "arches": list(s.arches)} for s in result.skipped
         ],
@@ -63,19 +66,28 @@ def as_json(result: AuditResult) -> str:
 
 
 def finding_dict(f: Finding) -> dict[str, object]:
-    """A finding as the JSON formats show it (audit, series)."""
-    d = asdict(f)
-    d["undecided"] = list(f.undecided)
-    return d
+    """A finding as every JSON form shows it (audit, series)."""
+    return {
+        "rule": f.rule,
+        "arch": f.arch,
+        "severity": f.severity,
+        "file": f.file,
+        "line": f.line,
+        "message": message(f),
+        "counterexample": f.counterexample,
+        "condition": condition_text(f),
+        "undecided": undecided_texts(f),
+    }
 
 
+@register(AuditResult, "checkpatch")
 def checkpatch(result: AuditResult) -> str:
     """checkpatch.pl's shape: ``ERROR: KCONSIST_<RULE>: message`` then ``#: FILE:LINE:``."""
     out = []
     for f in result.findings:
         level = {"error": "ERROR", "warning": "WARNING"}.get(f.severity, "CHECK")
         tag = "KCONSIST_" + f.rule.upper().replace("-", "_")
-        out.append(f"{level}: {tag}: {f.message}\n#: FILE: {f.file}:{f.line}:\n")
+        out.append(f"{level}: {tag}: {message(f)}\n#: FILE: {f.file}:{f.line}:\n")
     for e in result.errors:
         out.append(f"ERROR: KCONSIST_INPUT: {e.message}\n#: FILE: {e.file}:{e.line or 1}:\n")
     errors = sum(f.severity == "error" for f in result.findings) + len(result.errors)
@@ -84,9 +96,12 @@ def checkpatch(result: AuditResult) -> str:
     return "\n".join(out)
 
 
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+@register(AuditResult, "sarif")
 def sarif(result: AuditResult) -> str:
     rules = sorted({f.rule for f in result.findings} | set(result.rules))
-    level = {"error": "error", "warning": "warning", "info": "note"}
     run = {
         "tool": {
             "driver": {
@@ -96,23 +111,7 @@ def sarif(result: AuditResult) -> str:
                 "rules": [{"id": r, "name": r} for r in rules],
             }
         },
-        "results": [
-            {
-                "ruleId": f.rule,
-                "level": level.get(f.severity, "warning"),
-                "message": {"text": f.message},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": f.file, "uriBaseId": "SRCROOT"},
-                            "region": {"startLine": f.line},
-                        }
-                    }
-                ],
-                "properties": {"arch": f.arch, "counterexample": f.counterexample},
-            }
-            for f in result.findings
-        ],
+        "results": [_sarif_result(f) for f in result.findings],
         "invocations": [
             {
                 "executionSuccessful": not result.errors,
@@ -131,9 +130,18 @@ def sarif(result: AuditResult) -> str:
     return json.dumps(doc, indent=2) + "\n"
 
 
-FORMATS: dict[str, Callable[[AuditResult], str]] = {
-    "text": text,
-    "json": as_json,
-    "sarif": sarif,
-    "checkpatch": checkpatch,
-}
+def _sarif_result(f: Finding) -> dict[str, object]:
+    return {
+        "ruleId": f.rule,
+        "level": _SARIF_LEVEL.get(f.severity, "warning"),
+        "message": {"text": message(f)},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": f.file, "uriBaseId": "SRCROOT"},
+                    "region": {"startLine": f.line},
+                }
+            }
+        ],
+        "properties": {"arch": f.arch, "counterexample": f.counterexample},
+    }

@@ -1,0 +1,7 @@
+"""``python -m kconsist``."""
+
+import sys
+
+from kconsist.main import main
+
+sys.exit(main())
