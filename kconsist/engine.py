@@ -1,24 +1,40 @@
 """The engine: rules x architectures -> findings.
 
-A ``never`` check joins the rule's facts into one condition and asks the SAT solver
-whether any configuration the arch's Kconfig allows satisfies it; a model is a
-counterexample, reported with the fact it points at. A ``forbid`` check reports every
-instance of a fact.
+A ``never`` check joins the rule's facts into one condition and asks the SAT solver,
+for each instance of the fact it points at, whether any configuration the arch's
+Kconfig allows satisfies it with that instance in effect; each model is a
+counterexample, one finding per violating instance. A ``forbid`` check reports every
+instance of a fact; a ``possible`` check every instance no configuration puts in effect.
+
+Symbols mean what Kconfig says on the arch (:meth:`ArchContext.exact`): one the arch
+does not define is n, so a typo or another arch's symbol can never be "y" in a
+counterexample, and a rule symbol no Kconfig file of the tree defines is an error.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import kconfiglib as kl
 
 from kconsist import cond as c
 from kconsist import sat
 from kconsist.facts import ArchContext
 from kconsist.findings import AuditResult, Fact, Finding, InputError, Skipped
 from kconsist.kconfig.formula import USER_PREFIX
-from kconsist.rulelang import Forbid, Never, Rule
+from kconsist.rulelang import Forbid, Never, Possible, Rule
 from kconsist.tree import ARCH_VARIANTS, KernelTree, TreeError
+
+_UNDEFINED = (
+    "rule '{rule}' names Kconfig symbol {symbol}, which no Kconfig file of this tree "
+    "defines (list it under 'requires: symbols' if that is expected)"
+)
+
+_CONFIG = re.compile(r"\bCONFIG_(\w+)")
+_WORD = re.compile(r"\b[A-Z0-9_]*[A-Z][A-Z0-9_]*\b")
 
 # Variant ARCH names by the value of 64BIT, for counterexamples ("ARCH=sparc64").
 _VARIANT_BY_64BIT = {
@@ -92,6 +108,7 @@ def audit_arch(tree: KernelTree, rules: list[Rule], arch: str) -> _ArchOutcome:
         return _ArchOutcome(arch, False, [], [error], [])
     findings: list[Finding] = []
     missing: list[tuple[str, str]] = []
+    rule_errors: list[InputError] = []
     for rule in rules:
         if not rule.applies_to(arch):
             continue
@@ -99,9 +116,12 @@ def audit_arch(tree: KernelTree, rules: list[Rule], arch: str) -> _ArchOutcome:
         if absent:
             missing.append((rule.id, ", ".join(absent)))
             continue
+        if typos := unknown_symbols(ctx, rule):
+            rule_errors += typos
+            continue
         findings += check_rule(ctx, rule).findings
     errors = [InputError(f, line or None, msg, arch) for f, line, msg in ctx.problems]
-    return _ArchOutcome(arch, True, findings, errors, missing)
+    return _ArchOutcome(arch, True, findings, [*rule_errors, *errors], missing)
 
 
 def _merge(rules: list[Rule], outcomes: list[_ArchOutcome]) -> AuditResult:
@@ -111,7 +131,7 @@ def _merge(rules: list[Rule], outcomes: list[_ArchOutcome]) -> AuditResult:
         if o.loaded:
             result.arches.append(o.arch)
         result.findings += o.findings
-        result.errors += o.errors
+        result.errors += [e for e in o.errors if e not in result.errors]
         for key in o.missing:
             missing.setdefault(key, []).append(o.arch)
     for (rule_id, symbols), where in missing.items():
@@ -130,6 +150,20 @@ def applicable(ctx: ArchContext, rule: Rule) -> bool:
 def missing_symbols(ctx: ArchContext, rule: Rule) -> list[str]:
     """The symbols the rule ``requires`` that the arch's Kconfig does not define."""
     return [s for s in rule.requires_symbols if not ctx.formula.defines(s)]
+
+
+def unknown_symbols(ctx: ArchContext, rule: Rule) -> list[InputError]:
+    """An error, at the rule's line, for each symbol the rule names that no Kconfig
+    file of the tree defines (asked only about those the arch does not define)."""
+    absent = [(n, line) for n, line in rule.symbols if not ctx.formula.defines(n)]
+    if not absent:
+        return []
+    known = ctx.tree.kconfig_symbols()
+    return [
+        InputError(rule.file, line, _UNDEFINED.format(rule=rule.id, symbol=n))
+        for n, line in absent
+        if n not in known
+    ]
 
 
 def gather(ctx: ArchContext, rule: Rule) -> dict[str, list[Fact]]:
@@ -151,6 +185,9 @@ def check_rule(ctx: ArchContext, rule: Rule) -> Verdict:
             return Verdict(rule, ctx.arch, facts, found)
         case Never(never, at_fact):
             return _check_never(ctx, rule, facts, never, at_fact)
+        case Possible(fact):
+            found = [_impossible(ctx, rule, f) for f in facts[fact] if _is_dead(ctx, f)]
+            return Verdict(rule, ctx.arch, facts, found)
     raise TypeError(f"unknown check {rule.check!r}")
 
 
@@ -162,21 +199,75 @@ def _check_never(
     at_fact: str | None,
 ) -> Verdict:
     query = fold(never, facts)
-    witness = _witness(ctx, query, facts.get(at_fact or "", []))
-    if witness is None:
-        return Verdict(rule, ctx.arch, facts, [], query)
-    at, model = witness
+    findings = []
+    for at in facts.get(at_fact or "", []):
+        # This site in effect: its own verdict and counterexample.
+        held = c.and_(query, at.cond)
+        model = solve(ctx, held)
+        if model is not None:
+            findings.append(_shown(ctx, rule, at, held, model, never))
+    if not findings and (model := solve(ctx, query)) is not None:
+        findings.append(_shown(ctx, rule, None, query, model, never))  # no site to show
+    return Verdict(rule, ctx.arch, facts, findings, query)
+
+
+def _shown(
+    ctx: ArchContext, rule: Rule, at: Fact | None, held: c.Cond, model: sat.Model, never: c.Cond
+) -> Finding:
     # Show the symbols the rule names, then those of the fact's own condition.
     shown = c.symbols(never) + (c.symbols(at.cond) if at else [])
-    held = c.and_(query, at.cond) if at else query
-    shown = _relevant(ctx, held, model, shown)
-    return Verdict(rule, ctx.arch, facts, [_finding(ctx, rule, at, model, shown)], query)
+    return _finding(ctx, rule, at, model, _relevant(ctx, held, model, shown))
+
+
+def _is_dead(ctx: ArchContext, fact: Fact) -> bool:
+    """No configuration puts ``fact`` in effect, though one reaches where it is (an
+    impossible surrounding is reported at the surrounding's own site instead)."""
+    if solve(ctx, fact.cond) is not None:
+        return False
+    return fact.outer is None or solve(ctx, fact.outer) is not None
+
+
+def _impossible(ctx: ArchContext, rule: Rule, fact: Fact) -> Finding:
+    return replace(_finding(ctx, rule, fact, None, []), blocker=blocker(ctx, fact))
+
+
+def blocker(ctx: ArchContext, fact: Fact) -> str:
+    """Why ``fact`` can never be in effect, in Kconfig's terms: the symbols its line
+    names that the arch does not define, cannot enable, or cannot disable."""
+    around = fact.outer if fact.outer is not None else c.TRUE
+    reasons = []
+    for name in dict.fromkeys(_named(fact)):
+        if not ctx.formula.defines(name):
+            reasons.append(f"{name} is not defined for {ctx.arch}")
+        elif solve(ctx, c.and_(around, c.Sym(name))) is None:
+            reasons.append(f"{name} can never be enabled{_depends(ctx, name)}")
+        elif solve(ctx, c.and_(around, c.not_(c.Sym(name)))) is None:
+            reasons.append(f"{name} is always enabled")
+    return "; ".join(reasons) or "its conditions contradict each other"
+
+
+def _named(fact: Fact) -> list[str]:
+    """Kconfig symbols a site's line names: ``CONFIG_X`` in C, names in Kconfig."""
+    if fact.kind == "guard":
+        return _CONFIG.findall(fact.context)
+    words = _WORD.findall(fact.context.split(" if ", 1)[1]) if " if " in fact.context else []
+    return [*c.symbols(fact.outer or c.TRUE), *words]
+
+
+def _depends(ctx: ArchContext, name: str) -> str:
+    sym = ctx.kconf.syms[name]
+    dep = kl.expr_str(sym.direct_dep)
+    return f" ({name} depends on {dep})" if dep not in ("y", "") else ""
 
 
 def _relevant(ctx: ArchContext, held: c.Cond, model: sat.Model, shown: list[str]) -> list[str]:
     """The shown symbols whose value matters: drop each one that could be flipped, the
     others kept, with the counterexample still holding. Keeps counterexamples small."""
-    keep = [s for s in dict.fromkeys(shown) if not s.startswith((USER_PREFIX, "<"))]
+    keep = [
+        s
+        for s in dict.fromkeys(shown)
+        if not s.startswith((USER_PREFIX, "<")) and ctx.formula.defines(s)
+    ]
     for name in list(keep):
         fixed = [_literal(s, model.symbols.get(s, False)) for s in keep if s != name]
         flipped = _literal(name, not model.symbols.get(name, False))
@@ -191,24 +282,9 @@ def _literal(name: str, value: bool) -> c.Cond:
 
 def solve(ctx: ArchContext, query: c.Cond) -> sat.Model | None:
     """A configuration the arch allows in which ``query`` holds, or None."""
+    query = ctx.exact(query)
     ctx.formula.add_cone(c.symbols(query))
     return sat.solve([*ctx.formula.constraints, query])
-
-
-def _witness(
-    ctx: ArchContext, query: c.Cond, candidates: list[Fact]
-) -> tuple[Fact | None, sat.Model] | None:
-    """A counterexample, and the first fact (in file order) it can be shown at.
-
-    Asking fact by fact keeps the reported location stable from run to run, whatever
-    model the solver happens to find first.
-    """
-    for fact in candidates:
-        model = solve(ctx, c.and_(query, fact.cond))
-        if model is not None:
-            return fact, model
-    model = solve(ctx, query)
-    return (None, model) if model is not None else None
 
 
 def counterexample(arch: str, model: sat.Model, shown: list[str]) -> dict[str, str]:
@@ -242,4 +318,5 @@ def _finding(
         undecided=undecided,
         name=at.name if at else "",
         kind=at.kind if at else "",
+        context=at.context if at else "",
     )

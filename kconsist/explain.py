@@ -12,7 +12,7 @@ from kconsist import cond as c
 from kconsist import engine
 from kconsist.facts import ArchContext
 from kconsist.findings import RuleExplanation, SymbolInfo
-from kconsist.rulelang import Forbid, KconfigFactSpec, Never, Rule
+from kconsist.rulelang import Forbid, KconfigFactSpec, Never, Possible, Rule
 
 
 def explain(ctx: ArchContext, rules: list[Rule]) -> list[RuleExplanation]:
@@ -36,6 +36,8 @@ def _explanation(ctx: ArchContext, rule: Rule, skipped: str = "") -> RuleExplana
             check, subject = "never", cond
         case Forbid(fact):
             check, subject = "forbid", fact
+        case Possible(fact):
+            check, subject = "possible", fact
     return RuleExplanation(ctx.arch, rule.id, rule.severity, check, subject, skipped=skipped)
 
 

@@ -13,13 +13,21 @@ import kconfiglib as kl
 
 from kconsist import cond as c
 from kconsist import effective
-from kconsist.cfacts import scan_text
+from kconsist.cfacts import pp, scan_text
 from kconsist.cfacts.includes import IncludeGraph
 from kconsist.findings import Fact
-from kconsist.kconfig.formula import KconfigFormula
+from kconsist.kconfig.formula import USER_PREFIX, KconfigFormula
 from kconsist.kconfig.load import load_kconfig
-from kconsist.rulelang import CFactSpec, FactSpec, KconfigFactSpec, path_glob
+from kconsist.rulelang import CFactSpec, FactSpec, GuardFactSpec, KconfigFactSpec, path_glob
 from kconsist.tree import ArchEnv, KernelTree, TreeError
+
+_TESTED = re.compile(r"\bCONFIG_(\w+)")
+_BOOLISH = (kl.BOOL, kl.TRISTATE)
+
+
+def context(line: str) -> str:
+    """A line as part of a finding's identity: whitespace collapsed."""
+    return " ".join(line.split())
 
 
 @dataclass
@@ -29,7 +37,8 @@ class ArchContext:
     tree: KernelTree
     env: ArchEnv
     problems: list[tuple[str, int, str]] = field(default_factory=list)
-    _c_cache: dict[tuple[str, tuple[str, ...]], list[Fact]] = field(default_factory=dict)
+    _c_cache: dict[tuple[str, tuple[str, ...], str], list[Fact]] = field(default_factory=dict)
+    _kconfig_lines: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def arch(self) -> str:
@@ -51,20 +60,51 @@ class ArchContext:
         return KconfigFormula(self.kconf, transitional)
 
     def facts(self, spec: FactSpec) -> list[Fact]:
-        if isinstance(spec, CFactSpec):
-            return self._c_facts(spec)
-        if spec.what == "select":
-            return self._selects(spec)
-        return self._symbol_defs(spec)
+        match spec:
+            case CFactSpec():
+                return self._c_facts(spec)
+            case GuardFactSpec():
+                return self._guard_facts(spec)
+            case KconfigFactSpec(what="symbol"):
+                return self._symbol_defs(spec)
+        return self._selects(spec)
+
+    # -- exact semantics --------------------------------------------------------
+
+    def exact(self, cond: c.Cond) -> c.Cond:
+        """``cond`` as Kconfig means it on this arch: a symbol the arch does not define
+        is n; ``CONFIG_X`` of a defined symbol that is not bool or tristate (an int,
+        a string), or ``CONFIG_X_MODULE``, is an unknown, never a free symbol."""
+        return c.transform(cond, self._exact_leaf)
+
+    def undefined(self, cond: c.Cond) -> list[str]:
+        """The symbols of ``cond`` that the arch does not define."""
+        return [n for n in c.symbols(cond) if self._exact_leaf(c.Sym(n)) == c.FALSE]
+
+    def _exact_leaf(self, x: c.Cond) -> c.Cond:
+        if not isinstance(x, c.Sym) or x.name.startswith(("<", USER_PREFIX)):
+            return x
+        sym = self.kconf.syms.get(x.name)
+        if sym is not None and sym.nodes:
+            return x if sym.orig_type in _BOOLISH else c.Atom(f"defined(CONFIG_{x.name})")
+        base = self.kconf.syms.get(x.name.removesuffix("_MODULE"))
+        if x.name.endswith("_MODULE") and base and base.nodes and base.orig_type == kl.TRISTATE:
+            return c.Atom(f"defined(CONFIG_{x.name})")
+        return c.FALSE
 
     # -- C ----------------------------------------------------------------------
 
     def _c_facts(self, spec: CFactSpec) -> list[Fact]:
         out: list[Fact] = []
-        for pattern in spec.paths:
-            for rel in self._matching_files(pattern.replace("{arch}", self.arch)):
-                out += [f for f in self._file_facts(rel, spec.names) if f.kind in spec.kinds]
+        for rel in self._files(spec.paths):
+            out += [f for f in self._file_facts(rel, spec) if f.kind in spec.kinds]
         return sorted(set(out), key=lambda f: (f.file, f.line))
+
+    def _files(self, paths: tuple[str, ...]) -> list[str]:
+        found: set[str] = set()
+        for pattern in paths:
+            found.update(self._matching_files(pattern.replace("{arch}", self.arch)))
+        return sorted(found)
 
     def _matching_files(self, pattern: str) -> list[str]:
         static = re.split(r"[*?\[]", pattern, maxsplit=1)[0]
@@ -72,66 +112,157 @@ class ArchContext:
         regex = path_glob(pattern)
         return [rel for rel in self.tree.files(prefix, (".c", ".h")) if regex.fullmatch(rel)]
 
-    def _file_facts(self, rel: str, names: tuple[str, ...]) -> list[Fact]:
-        key = (rel, names)
+    def _file_facts(self, rel: str, spec: CFactSpec) -> list[Fact]:
+        key = (rel, spec.names, spec.regex or "")
         if key not in self._c_cache:
-            self._c_cache[key] = self._scan(rel, names)
+            self._c_cache[key] = self._scan(rel, spec)
         return self._c_cache[key]
 
-    def _scan(self, rel: str, names: tuple[str, ...]) -> list[Fact]:
+    def _read(self, rel: str) -> str | None:
         try:
-            text = self.tree.read_text(rel)
+            return self.tree.read_text(rel)
         except TreeError as e:
             self.problems.append((rel, 0, e.message))
+            return None
+
+    def _scan(self, rel: str, spec: CFactSpec) -> list[Fact]:
+        text = self._read(rel)
+        if text is None:
             return []
-        result = scan_text(text, rel, names)
+        if spec.regex:
+            # Every name in the file, then those the regex matches; only files where
+            # it matches at all are parsed.
+            if not re.search(spec.regex.removeprefix("^").removesuffix("$"), text):
+                return []
+            result = scan_text(text, rel, None)
+        else:
+            result = scan_text(text, rel, spec.names)
         self.problems.extend(result.problems)
-        if not result.facts:
+        facts = [f for f in result.facts if spec.wants(f.name)]
+        if not facts:
             return []
-        file_cond = effective.file_condition(self.tree, self.arch, rel, self.includes)
+        lines = text.splitlines()
+        file_cond = self._file_condition(rel)
         return [
             Fact(
                 f.kind,
                 f.name,
                 f.file,
                 f.line,
-                effective.map_compiler_macros(c.and_(f.guard, file_cond), self.arch),
+                self._effective(c.and_(f.guard, file_cond)),
+                context=context(lines[f.line - 1]) if f.line <= len(lines) else "",
             )
-            for f in result.facts
+            for f in facts
         ]
+
+    def _file_condition(self, rel: str) -> c.Cond:
+        return effective.file_condition(self.tree, self.arch, rel, self.includes)
+
+    def _effective(self, cond: c.Cond) -> c.Cond:
+        return self.exact(effective.map_compiler_macros(cond, self.arch))
+
+    def _guard_facts(self, spec: GuardFactSpec) -> list[Fact]:
+        out: list[Fact] = []
+        wanted = re.compile(spec.regex)
+        for rel in self._files(spec.paths):
+            text = self._read(rel)
+            if text is None or "CONFIG_" not in text:
+                continue
+            out += self._guards_of(rel, text, wanted)
+        return out
+
+    def _guards_of(self, rel: str, text: str, wanted: re.Pattern[str]) -> list[Fact]:
+        scan = pp.scan(text)
+        lines = text.splitlines()
+        file_cond: c.Cond | None = None
+        out = []
+        for d, outer, body in scan.branches:
+            tested = [n for n in _TESTED.findall(d.rest) if wanted.fullmatch(n)]
+            if not tested:
+                continue
+            if file_cond is None:
+                file_cond = self._file_condition(rel)
+            out.append(
+                Fact(
+                    "guard",
+                    tested[0],
+                    rel,
+                    d.line,
+                    self._effective(c.and_(body, file_cond)),
+                    context=context(lines[d.line - 1]),
+                    outer=self._effective(c.and_(outer, file_cond)),
+                )
+            )
+        return out
 
     # -- Kconfig ----------------------------------------------------------------
 
     def _selects(self, spec: KconfigFactSpec) -> list[Fact]:
+        """``select``/``imply`` sites: in effect when their symbol is on and their
+        ``if`` holds; ``outer`` is their symbol being on."""
         out = []
+        regexes = [path_glob(p.replace("{arch}", self.arch)) for p in spec.paths]
         for node in self.kconf.node_iter():
             item = node.item
             if not isinstance(item, kl.Symbol):
                 continue
-            for target, when in node.selects:
-                if target.name == spec.symbol:
-                    rel = self.tree.rel(node.filename)
-                    line = self.property_line(rel, node.linenr, "select", spec.symbol)
-                    expr = c.and_(c.Sym(item.name), self.formula.expr(when))
-                    out.append(Fact("select", spec.symbol, rel, line, expr))
+            rel = self.tree.rel(node.filename)
+            if regexes and not any(r.fullmatch(rel) for r in regexes):
+                continue
+            for target, when in node.selects if spec.what == "select" else node.implies:
+                if spec.wants(target.name):
+                    out.append(self._select_fact(spec.what, rel, node, item, target, when))
         return out
+
+    def _select_fact(
+        self,
+        what: str,
+        rel: str,
+        node: kl.MenuNode,
+        item: kl.Symbol,
+        target: kl.Symbol,
+        when: object,
+    ) -> Fact:
+        line = self.property_line(rel, node.linenr, what, target.name)
+        owner = c.Sym(item.name)
+        text = self._line(rel, line)
+        return Fact(
+            what,
+            target.name,
+            rel,
+            line,
+            c.and_(owner, self.formula.expr(when)),
+            context(text),
+            owner,
+        )
+
+    def _line(self, rel: str, line: int) -> str:
+        lines = self._lines(rel)
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    def _lines(self, rel: str) -> list[str]:
+        if rel not in self._kconfig_lines:
+            try:
+                self._kconfig_lines[rel] = self.tree.read_text(rel).splitlines()
+            except TreeError:
+                self._kconfig_lines[rel] = []
+        return self._kconfig_lines[rel]
 
     def _symbol_defs(self, spec: KconfigFactSpec) -> list[Fact]:
         sym = self.kconf.syms.get(spec.symbol)
         if sym is None:
             return []
-        return [
-            Fact("symbol", sym.name, self.tree.rel(n.filename), n.linenr, self.formula.expr(n.dep))
-            for n in sym.nodes
-        ]
+        out = []
+        for n in sym.nodes:
+            rel = self.tree.rel(n.filename)
+            text = context(self._line(rel, n.linenr))
+            out.append(Fact("symbol", sym.name, rel, n.linenr, self.formula.expr(n.dep), text))
+        return out
 
     def property_line(self, rel: str, entry_line: int, keyword: str, target: str) -> int:
         """The line of ``keyword target`` inside the entry that starts at ``entry_line``
         (kconfiglib keeps only the entry's line)."""
-        try:
-            lines = self.tree.read_text(rel).splitlines()
-        except TreeError:
-            return entry_line
+        lines = self._lines(rel)
         wanted = re.compile(rf"\s*{keyword}\s+{re.escape(target)}\b")
         for i in range(entry_line, len(lines)):  # from the line after the entry's own
             if _ENTRY_START.match(lines[i]):

@@ -28,6 +28,8 @@ class Fact:
     file: str
     line: int
     cond: c.Cond  # when it is compiled / in effect
+    context: str = ""  # the line's text, whitespace collapsed: part of a finding's identity
+    outer: c.Cond | None = None  # guard facts: the condition around the #if line
 
     @property
     def location(self) -> str:
@@ -49,14 +51,17 @@ class Finding:
     undecided: tuple[tuple[str, bool], ...] = ()  # untranslatable conditions, as assumed
     name: str = ""  # of the site
     kind: str = ""  # of the site
+    context: str = ""  # the site's line, whitespace collapsed
+    blocker: str = ""  # possible: what makes the site's condition unsatisfiable
 
     def sort_key(self) -> tuple[str, int, str, str]:
         return (self.file, self.line, self.rule, self.arch)
 
     def identity(self) -> tuple[str, ...]:
         """What stays the same when the finding only moves (lines added above it):
-        how deltas (pre-commit, check-patch, series) match findings."""
-        return (self.rule, self.arch, self.file, self.name, self.kind)
+        how deltas (pre-commit, check-patch, series) match findings. Two sites that
+        share it are told apart by count (see :mod:`kconsist.frontdoors.delta`)."""
+        return (self.rule, self.arch, self.file, self.name, self.kind, self.context)
 
 
 @dataclass(frozen=True)
@@ -154,7 +159,7 @@ class RuleExplanation:
     arch: str
     rule: str
     severity: str
-    check: str  # "never" or "forbid"
+    check: str  # "never", "forbid" or "possible"
     subject: c.Cond | str  # the condition of never, the fact name of forbid
     facts: dict[str, list[Fact]] = field(default_factory=dict)
     symbols: list[SymbolInfo] = field(default_factory=list)

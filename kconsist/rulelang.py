@@ -21,8 +21,22 @@ import yaml
 from kconsist import cond as c
 
 PLACEHOLDERS = frozenset(
-    {"arch", "file", "line", "location", "name", "kind", "condition", "counterexample", "rule"}
+    {
+        "arch",
+        "file",
+        "line",
+        "location",
+        "name",
+        "kind",
+        "condition",
+        "counterexample",
+        "rule",
+        "blocker",
+    }
 )
+# ``{x}``, ``{x|upper}``, ``{x|lower}``: a value of the rule's ``for-each`` row.
+_TEMPLATE = re.compile(r"\{([a-z_][a-z0-9_]*)(?:\|(upper|lower))?\}")
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 SEVERITIES = ("error", "warning", "info")
 
 
@@ -42,18 +56,43 @@ class RuleError(Exception):
 
 @dataclass(frozen=True)
 class CFactSpec:
+    """Definitions, prototypes and macros of ``names`` (or of every name ``regex``
+    matches in full) in the files ``paths`` match."""
+
     names: tuple[str, ...]
     kinds: tuple[str, ...]
     paths: tuple[str, ...]
+    regex: str | None = None
+
+    def wants(self, name: str) -> bool:
+        return name in self.names or bool(self.regex and re.fullmatch(self.regex, name))
+
+
+@dataclass(frozen=True)
+class GuardFactSpec:
+    """``#if``/``#ifdef``/``#ifndef``/``#elif`` lines that test a ``CONFIG_`` symbol
+    whose name (without ``CONFIG_``) ``regex`` matches in full; the fact's condition is
+    that of the branch the line opens."""
+
+    paths: tuple[str, ...]
+    regex: str = r"\w+"
 
 
 @dataclass(frozen=True)
 class KconfigFactSpec:
-    what: str  # "select" or "symbol"
-    symbol: str
+    """``select``/``imply`` sites of ``symbol`` (or of every symbol ``regex`` matches),
+    or the definitions of ``symbol``; ``paths`` limits the Kconfig files (default: all)."""
+
+    what: str  # "select", "imply" or "symbol"
+    symbol: str | None
+    regex: str | None = None
+    paths: tuple[str, ...] = ()
+
+    def wants(self, name: str) -> bool:
+        return name == self.symbol or bool(self.regex and re.fullmatch(self.regex, name))
 
 
-FactSpec = CFactSpec | KconfigFactSpec
+FactSpec = CFactSpec | GuardFactSpec | KconfigFactSpec
 
 
 @dataclass(frozen=True)
@@ -71,7 +110,16 @@ class Forbid:
     fact: str
 
 
-Check = Never | Forbid
+@dataclass(frozen=True)
+class Possible:
+    """The condition of each instance of fact ``fact`` must be satisfiable on the arch
+    (where the condition around it is): an instance that can never be in effect is a
+    finding, with what blocks it."""
+
+    fact: str
+
+
+Check = Never | Forbid | Possible
 
 
 @dataclass(frozen=True)
@@ -109,6 +157,8 @@ class Rule:
     requires_symbols: tuple[str, ...] = ()
     fix: Fix | None = None
     examples: tuple[Path, ...] = ()
+    binding: tuple[tuple[str, str], ...] = ()  # the for-each row this rule was made from
+    symbols: tuple[tuple[str, int], ...] = ()  # Kconfig symbols the rule names, with lines
 
     def applies_to(self, arch: str) -> bool:
         if self.include_arches and arch not in self.include_arches:
@@ -206,7 +256,10 @@ def load_rules(paths: list[Path] | None = None) -> list[Rule]:
     seen: dict[str, Rule] = {}
     for f in files:
         for rule in load_rule_file(f):
-            if rule.id in seen:
+            if rule.id in seen and (seen[rule.id].file, seen[rule.id].line) != (
+                rule.file,
+                rule.line,
+            ):
                 first = seen[rule.id]
                 raise RuleError(
                     f"duplicate rule id '{rule.id}' (first at {first.file}:{first.line})",
@@ -229,7 +282,64 @@ def load_rule_file(path: Path) -> list[Rule]:
     except (OSError, UnicodeDecodeError) as e:
         raise RuleError(f"cannot read rule file: {e}", name) from None
     _validate(data, name)
-    return [_rule(r, path) for r in data["rules"]]
+    return [_rule(row, path, binding) for r in data["rules"] for row, binding in _rows(r, name)]
+
+
+# -- families: one rule, one row of values per member -----------------------------
+
+
+def _rows(raw: _Map, file: str) -> list[tuple[_Map, tuple[tuple[str, str], ...]]]:
+    """The rule once per ``for-each`` row, templates replaced (once, unchanged, without)."""
+    table = raw.get("for-each")
+    if table is None:
+        return [(raw, ())]
+    keys = set(table[0])
+    out = []
+    for i, row in enumerate(table):
+        line = _line_of(raw, ["for-each", i])
+        if set(row) != keys:
+            raise RuleError(
+                f"for-each row has keys {sorted(row)}, the first row {sorted(keys)}", file, line
+            )
+        if clash := keys & PLACEHOLDERS:
+            raise RuleError(
+                f"for-each key {sorted(clash)[0]!r} is a message placeholder", file, line
+            )
+        binding = {k: str(v) for k, v in row.items()}
+        out.append((_substitute(raw, binding, file), tuple(sorted(binding.items()))))
+    return out
+
+
+def _substitute(node: Any, binding: dict[str, str], file: str, line: int | None = None) -> Any:
+    """``node`` with each ``{key}`` / ``{key|upper}`` / ``{key|lower}`` of ``binding``
+    replaced in every string (the message keeps its own placeholders); line numbers
+    kept, so later errors still point into the rule file."""
+    if isinstance(node, _Map):
+        out = _Map()
+        out.line, out.key_lines = node.line, node.key_lines
+        for k, v in node.items():
+            here = node.key_lines.get(str(k), line)
+            out[k] = v if k == "for-each" else _substitute(v, binding, file, here)
+        return out
+    if isinstance(node, _List):
+        items = _List(_substitute(v, binding, file, getattr(v, "line", line)) for v in node)
+        items.line = node.line
+        return items
+    if isinstance(node, str):
+        return _TEMPLATE.sub(lambda m: _fill(m, binding, file, line), node)
+    return node
+
+
+def _fill(m: re.Match[str], binding: dict[str, str], file: str, line: int | None) -> str:
+    key, case = m.group(1), m.group(2)
+    if key not in binding:
+        if not case:
+            return m.group(0)  # {arch} in paths, {name} in messages: filled later
+        raise RuleError(
+            f"unknown template {m.group(0)} (for-each keys: {', '.join(binding)})", file, line
+        )
+    value = binding[key]
+    return value.upper() if case == "upper" else value.lower() if case == "lower" else value
 
 
 def _validate(data: Any, name: str) -> None:
@@ -264,11 +374,13 @@ def _describe(err: jsonschema.ValidationError) -> str:
     return err.message
 
 
-def _rule(raw: _Map, path: Path) -> Rule:
+def _rule(raw: _Map, path: Path, binding: tuple[tuple[str, str], ...] = ()) -> Rule:
     name = str(path)
     line = raw.line
-    facts = {k: _fact(v) for k, v in (raw.get("facts") or {}).items()}
-    check = _check(raw["check"], facts, name, _line_of(raw, ["check", next(iter(raw["check"]))]))
+    raw_facts = raw.get("facts") or {}
+    facts = {k: _fact(v, name, _line_of(raw, ["facts", k])) for k, v in raw_facts.items()}
+    check_line = _line_of(raw, ["check", next(iter(raw["check"]))])
+    check = _check(raw["check"], facts, name, check_line)
     _check_message(raw["message"], name, _line_of(raw, ["message"]))
     arches = raw.get("arches") or {}
     requires = raw.get("requires") or {}
@@ -284,9 +396,33 @@ def _rule(raw: _Map, path: Path) -> Rule:
         include_arches=tuple(arches.get("include", ())),
         exclude_arches=tuple(arches.get("exclude", ())),
         requires_symbols=tuple(requires.get("symbols", ())),
-        fix=_fix(raw.get("fix"), facts, name, _line_of(raw, ["fix"])),
+        fix=(fix := _fix(raw.get("fix"), facts, name, _line_of(raw, ["fix"]))),
         examples=tuple((path.parent / e).resolve() for e in raw.get("examples", ())),
+        binding=binding,
+        symbols=_named_symbols(raw, check, fix, facts, name),
     )
+
+
+def _named_symbols(
+    raw: _Map, check: Check, fix: Fix | None, facts: dict[str, FactSpec], file: str
+) -> tuple[tuple[str, int], ...]:
+    """Every Kconfig symbol the rule names, with the line naming it: a symbol no
+    Kconfig file of the tree defines is a typo unless the rule ``requires`` it."""
+    out: dict[str, int] = {}
+
+    def add(names: list[str], path: list[Any]) -> None:
+        for n in names:
+            out.setdefault(n, _line_of(raw, path) or raw.line)
+
+    if isinstance(check, Never):
+        add(c.symbols(check.cond), ["check", "never"])
+    if isinstance(fix, SelectFix):
+        add([fix.symbol, *c.symbols(fix.when)] + ([fix.after] if fix.after else []), ["fix"])
+    for key, spec in facts.items():
+        if isinstance(spec, KconfigFactSpec) and spec.symbol:
+            add([spec.symbol], ["facts", key])
+    required = set((raw.get("requires") or {}).get("symbols", ()))
+    return tuple((n, line) for n, line in out.items() if n not in required)
 
 
 @cache
@@ -299,16 +435,58 @@ def path_glob(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out))
 
 
-def _fact(raw: dict[str, Any]) -> FactSpec:
+def _fact(raw: dict[str, Any], file: str, line: int | None) -> FactSpec:
     if "c" in raw:
         spec = raw["c"]
+        names = spec["names"]
+        regex = _regex(names["regex"], file, line) if isinstance(names, dict) else None
+        listed = () if isinstance(names, dict) else tuple(names)
+        for n in listed:
+            _need_identifier(n, file, line)
         return CFactSpec(
-            names=tuple(spec["names"]),
+            names=listed,
             kinds=tuple(spec.get("kinds", ("function", "prototype", "macro"))),
-            paths=tuple(spec.get("paths", ("arch/{arch}/**",))),
+            paths=_paths(spec, file, line, ("arch/{arch}/**",)),
+            regex=regex,
         )
-    ((what, symbol),) = raw["kconfig"].items()
-    return KconfigFactSpec(what=what, symbol=symbol)
+    if "guard" in raw:
+        spec = raw["guard"]
+        return GuardFactSpec(
+            paths=_paths(spec, file, line, ("arch/{arch}/**",)),
+            regex=_regex(spec.get("symbols", {}).get("regex", r"\w+"), file, line),
+        )
+    spec = raw["kconfig"]
+    what = next(k for k in ("select", "imply", "symbol") if k in spec)
+    target = spec[what]
+    if isinstance(target, dict):
+        return KconfigFactSpec(
+            what, None, _regex(target["regex"], file, line), _paths(spec, file, line)
+        )
+    _need_identifier(target, file, line)
+    return KconfigFactSpec(what, target, None, _paths(spec, file, line))
+
+
+def _paths(
+    spec: dict[str, Any], file: str, line: int | None, default: tuple[str, ...] = ()
+) -> tuple[str, ...]:
+    paths = tuple(spec.get("paths", default))
+    for p in paths:
+        if leftover := [t for t in _TEMPLATE.findall(p) if t != ("arch", "")]:
+            raise RuleError(f"unknown template {{{leftover[0][0]}}} in path {p!r}", file, line)
+    return paths
+
+
+def _regex(text: str, file: str, line: int | None) -> str:
+    try:
+        re.compile(text)
+    except re.error as e:
+        raise RuleError(f"bad regex {text!r}: {e}", file, line) from None
+    return text
+
+
+def _need_identifier(name: str, file: str, line: int | None) -> None:
+    if not _IDENT.fullmatch(name):
+        raise RuleError(f"{name!r} is not a C or Kconfig name", file, line)
 
 
 def _condition(text: str, facts: dict[str, FactSpec], file: str, line: int | None) -> c.Cond:
@@ -326,6 +504,9 @@ def _check(raw: dict[str, Any], facts: dict[str, FactSpec], file: str, line: int
     if "forbid" in raw:
         _need_fact(raw["forbid"], facts, file, line)
         return Forbid(raw["forbid"])
+    if "possible" in raw:
+        _need_fact(raw["possible"], facts, file, line)
+        return Possible(raw["possible"])
     never = _condition(raw["never"], facts, file, line)
     at = raw.get("at") or next((n.name for n in c.walk(never) if isinstance(n, c.Ref)), None)
     if at is not None:

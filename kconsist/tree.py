@@ -28,6 +28,10 @@ ARCH_VARIANTS: dict[str, dict[str, str]] = {
 UM_HEADER_ARCH = "x86"
 
 
+_CONFIG_LINE = re.compile(r"^[ \t]*(?:menu)?config[ \t]+(\w+)", re.M)
+_SYMBOLS: dict[tuple[str, str], frozenset[str]] = {}
+
+
 class TreeError(Exception):
     """The path is not a kernel tree, or a file of it cannot be read."""
 
@@ -150,6 +154,23 @@ class KernelTree:
                 yield rel
 
     # -- kernel facts ------------------------------------------------------------
+
+    def kconfig_symbols(self) -> frozenset[str]:
+        """Every symbol a ``config``/``menuconfig`` line of any Kconfig file defines:
+        what "defined nowhere in this tree" is decided against. Read on first use only
+        (a rule names a symbol the arch at hand does not define)."""
+        key = self.state_key()
+        if key not in _SYMBOLS:
+            names: set[str] = set()
+            for rel in self.files(""):
+                if rel.rsplit("/", 1)[-1].startswith("Kconfig"):
+                    try:
+                        names.update(_CONFIG_LINE.findall(self.read_text(rel)))
+                    except TreeError:
+                        continue  # reported by the arches that read it
+            _SYMBOLS.clear()  # one tree state at a time is what a run needs
+            _SYMBOLS[key] = frozenset(names)
+        return _SYMBOLS[key]
 
     @property
     def version(self) -> tuple[int, int]:

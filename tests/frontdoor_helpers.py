@@ -37,16 +37,44 @@ SPARC32_ERROR = (
     " ARCH=sparc32 HAVE_ARCH_TLB_REMOVE_TABLE=n"
 )
 
-# What dropping powerpc's select introduces, as text lines.
+# What dropping powerpc's select introduces, as text lines: one finding per site.
 PPC32 = "arch/powerpc/include/asm/book3s/32/pgalloc.h"
 POWERPC_ERRORS = [
-    f"{PPC32}:10: error: [pt-reclaim-custom-remover] powerpc: PT_RECLAIM can be enabled while"
-    f" the arch's own __tlb_remove_table() ({PPC32}:10, compiled when !PPC64 && PPC_BOOK3S) is"
+    "arch/powerpc/include/asm/book3s/32/pgalloc.h:10: error: [pt-reclaim-custom-remover] "
+    "powerpc: PT_RECLAIM can be enabled while the arch's own __tlb_remove_table() "
+    "(arch/powerpc/include/asm/book3s/32/pgalloc.h:10, compiled when !PPC64 && PPC_BOOK3S) is"
     " in use: PT_RECLAIM=y PPC64=n PPC_BOOK3S=y",
-    f"{PPC32}:10: error: [tlb-remove-table-kconfig] powerpc provides its own"
-    f" __tlb_remove_table() (function at {PPC32}:10, compiled when !PPC64 && PPC_BOOK3S) but"
-    " HAVE_ARCH_TLB_REMOVE_TABLE is not selected for it: HAVE_ARCH_TLB_REMOVE_TABLE=n"
-    " PPC64=n PPC_BOOK3S=y",
+    "arch/powerpc/include/asm/book3s/32/pgalloc.h:10: error: [tlb-remove-table-kconfig] "
+    "powerpc provides its own __tlb_remove_table() (function at "
+    "arch/powerpc/include/asm/book3s/32/pgalloc.h:10, compiled when !PPC64 && PPC_BOOK3S) but"
+    " HAVE_ARCH_TLB_REMOVE_TABLE is not selected for it: HAVE_ARCH_TLB_REMOVE_TABLE=n PPC64=n"
+    " PPC_BOOK3S=y",
+    "arch/powerpc/include/asm/book3s/64/pgalloc.h:6: error: [pt-reclaim-custom-remover] "
+    "powerpc: PT_RECLAIM can be enabled while the arch's own __tlb_remove_table() "
+    "(arch/powerpc/include/asm/book3s/64/pgalloc.h:6, compiled when PPC64 && PPC_BOOK3S) is "
+    "in use: PT_RECLAIM=y PPC64=y PPC_BOOK3S=y",
+    "arch/powerpc/include/asm/book3s/64/pgalloc.h:6: error: [tlb-remove-table-kconfig] "
+    "powerpc provides its own __tlb_remove_table() (prototype at "
+    "arch/powerpc/include/asm/book3s/64/pgalloc.h:6, compiled when PPC64 && PPC_BOOK3S) but "
+    "HAVE_ARCH_TLB_REMOVE_TABLE is not selected for it: HAVE_ARCH_TLB_REMOVE_TABLE=n PPC64=y "
+    "PPC_BOOK3S=y",
+    "arch/powerpc/include/asm/nohash/pgalloc.h:10: error: [pt-reclaim-custom-remover] "
+    "powerpc: PT_RECLAIM can be enabled while the arch's own __tlb_remove_table() "
+    "(arch/powerpc/include/asm/nohash/pgalloc.h:10, compiled when !PPC_BOOK3S) is in use: "
+    "PT_RECLAIM=y PPC_BOOK3S=n",
+    "arch/powerpc/include/asm/nohash/pgalloc.h:10: error: [tlb-remove-table-kconfig] powerpc "
+    "provides its own __tlb_remove_table() (function at "
+    "arch/powerpc/include/asm/nohash/pgalloc.h:10, compiled when !PPC_BOOK3S) but "
+    "HAVE_ARCH_TLB_REMOVE_TABLE is not selected for it: HAVE_ARCH_TLB_REMOVE_TABLE=n "
+    "PPC_BOOK3S=n",
+    "arch/powerpc/mm/book3s64/pgtable.c:4: error: [pt-reclaim-custom-remover] powerpc: "
+    "PT_RECLAIM can be enabled while the arch's own __tlb_remove_table() "
+    "(arch/powerpc/mm/book3s64/pgtable.c:4, compiled when PPC_BOOK3S_64) is in use: "
+    "PT_RECLAIM=y PPC_BOOK3S_64=y",
+    "arch/powerpc/mm/book3s64/pgtable.c:4: error: [tlb-remove-table-kconfig] powerpc provides"
+    " its own __tlb_remove_table() (function at arch/powerpc/mm/book3s64/pgtable.c:4, "
+    "compiled when PPC_BOOK3S_64) but HAVE_ARCH_TLB_REMOVE_TABLE is not selected for it: "
+    "HAVE_ARCH_TLB_REMOVE_TABLE=n PPC_BOOK3S_64=y",
 ]
 
 

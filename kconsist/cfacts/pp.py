@@ -42,6 +42,9 @@ class PPScan:
     _seg_lines: list[int] = field(default_factory=list)  # first line of each guard segment
     _seg_guards: list[Cond] = field(default_factory=list)
     _directive_lines: dict[int, Directive] = field(default_factory=dict)
+    # (directive, condition around it, condition of the branch it opens): every
+    # #if/#ifdef/#ifndef/#elif* line, for facts about the guards themselves.
+    branches: list[tuple[Directive, Cond, Cond]] = field(default_factory=list)
 
     def guard_at(self, line: int) -> Cond:
         """Condition under which physical line ``line`` (1-based) is compiled."""
@@ -255,7 +258,10 @@ def _compute_guards(result: PPScan) -> None:
         outer = _stack_guard(frames[:-1] if d.name not in ("if", "ifdef", "ifndef") else frames)
         mark(d.line, outer)
         _apply(d, frames, result.problems, guard_frame_line)
-        mark(d.end_line + 1, _stack_guard(frames))
+        body = _stack_guard(frames)
+        mark(d.end_line + 1, body)
+        if d.name not in ("else", "endif") and d.line != guard_frame_line:
+            result.branches.append((d, outer, body))
     for f in frames:
         result.problems.append((f.line, "#if without #endif"))
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 
 from kconsist import git
-from kconsist.rulelang import CFactSpec, Rule, path_glob
+from kconsist.rulelang import CFactSpec, GuardFactSpec, Rule, path_glob
 from kconsist.tree import KernelTree
 
 GENERIC_DIRS = ("include/asm-generic/", "mm/")
@@ -37,7 +37,7 @@ def affected_arches(rel: str, rules: Sequence[Rule], known: Sequence[str]) -> se
 def _rule_reads(rule: Rule, arch: str, rel: str) -> bool:
     if not rule.applies_to(arch):
         return False
-    specs = [s for s in rule.facts.values() if isinstance(s, CFactSpec)]
+    specs = [s for s in rule.facts.values() if isinstance(s, CFactSpec | GuardFactSpec)]
     patterns = {p.replace("{arch}", arch) for s in specs for p in s.paths}
     return any(path_glob(p).fullmatch(rel) for p in patterns)
 

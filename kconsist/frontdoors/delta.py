@@ -2,13 +2,15 @@
 
 Findings are matched by their identity (:func:`kconsist.findings.identity`), never by
 their message or line number, so that a finding that only moves (lines added above it)
-is neither introduced nor fixed. Input errors (a file the change makes unreadable)
+is neither introduced nor fixed. Identities are counted, not just compared: a second
+violating site with the same identity as a first (an identical line in the same file)
+is introduced. Input errors (a file the change makes unreadable)
 count as error findings of the pseudo-rule ``input-error``.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -31,23 +33,38 @@ def problems(result: AuditResult) -> list[Finding]:
 
 
 def compare(before: Sequence[Finding], after: Sequence[Finding]) -> Delta:
-    old, new = {identity(f) for f in before}, {identity(f) for f in after}
-    return Delta(
-        introduced=[f for f in after if identity(f) not in old],
-        fixed=[f for f in before if identity(f) not in new],
-    )
+    return Delta(introduced=_beyond(after, before), fixed=_beyond(before, after))
+
+
+def _beyond(these: Sequence[Finding], others: Sequence[Finding]) -> list[Finding]:
+    """The findings of ``these`` that ``others`` has no (further) finding of the same
+    identity for; of equal ones, the later in file order are the extra ones."""
+    budget = Counter(identity(f) for f in others)
+    out = []
+    for f in these:
+        key = identity(f)
+        if budget[key] > 0:
+            budget[key] -= 1
+        else:
+            out.append(f)
+    return out
 
 
 def introduced(before: AuditResult, after: AuditResult) -> AuditResult:
     """``after`` with only the findings and input errors absent from ``before`` (as
     :func:`compare` decides), keeping its arches, rules and skipped rules so that it
     can be reported like any audit."""
-    new = {identity(f) for f in compare(problems(before), problems(after)).introduced}
-    return replace(
-        after,
-        findings=[f for f in after.findings if identity(f) in new],
-        errors=[e for e in after.errors if identity(e.as_finding()) in new],
-    )
+    new = Counter(identity(f) for f in compare(problems(before), problems(after)).introduced)
+    findings = [f for f in reversed(after.findings) if _take(new, identity(f))]
+    errors = [e for e in reversed(after.errors) if _take(new, identity(e.as_finding()))]
+    return replace(after, findings=findings[::-1], errors=errors[::-1])
+
+
+def _take(counts: Counter[tuple[str, ...]], key: tuple[str, ...]) -> bool:
+    if counts[key] <= 0:
+        return False
+    counts[key] -= 1
+    return True
 
 
 class Auditor:

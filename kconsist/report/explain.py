@@ -17,7 +17,7 @@ def _block(e: RuleExplanation) -> str:
     head = f"{e.arch}: [{e.rule}] ({e.severity})"
     if e.skipped:
         return f"{head}\n  skipped: {e.skipped}"
-    what = f"never {e.subject}" if e.check == "never" else f"forbid ${e.subject}"
+    what = f"never {e.subject}" if e.check == "never" else f"{e.check} ${e.subject}"
     lines = [head, f"  check: {what}"]
     for name, facts in e.facts.items():
         lines.append(f"  ${name}: {len(facts)} fact{'s' if len(facts) != 1 else ''}")

@@ -39,6 +39,7 @@ def message(f: Finding) -> str:
         "condition": condition_text(f),
         "counterexample": counterexample_text(f),
         "rule": f.rule,
+        "blocker": f.blocker,
     }
     return f.template.format(**values)
 

@@ -7,6 +7,7 @@ static inline void pgtable_free(void *table, int shift)
 	kmem_cache_free(PGT_CACHE(shift), table);
 }
 
+/* kconsist-expect: pt-reclaim-custom-remover */
 static inline void __tlb_remove_table(void *_table)
 {
 	pgtable_free(_table, 0);
