@@ -22,6 +22,7 @@ import kconfiglib as kl
 
 from kconsist import cond as c
 from kconsist import sat
+from kconsist.cfacts.pp import directive_cond
 from kconsist.facts import ArchContext
 from kconsist.findings import AuditResult, Fact, Finding, InputError, Skipped
 from kconsist.kconfig.formula import USER_PREFIX
@@ -34,7 +35,6 @@ _UNDEFINED = (
 )
 
 _CONFIG = re.compile(r"\bCONFIG_(\w+)")
-_WORD = re.compile(r"\b[A-Z0-9_]*[A-Z][A-Z0-9_]*\b")
 
 # Variant ARCH names by the value of 64BIT, for counterexamples ("ARCH=sparc64").
 _VARIANT_BY_64BIT = {
@@ -233,31 +233,60 @@ def _impossible(ctx: ArchContext, rule: Rule, fact: Fact) -> Finding:
 
 def blocker(ctx: ArchContext, fact: Fact) -> str:
     """Why ``fact`` can never be in effect, in Kconfig's terms: the symbols its line
-    names that the arch does not define, cannot enable, or cannot disable."""
+    names that the arch does not define (tested for being on), cannot enable (tested
+    for being on) or cannot disable (tested for being off)."""
     around = fact.outer if fact.outer is not None else c.TRUE
     reasons = []
-    for name in dict.fromkeys(_named(fact)):
+    named = _named(fact)
+    for name, signs in named.items():
         if not ctx.formula.defines(name):
-            reasons.append(f"{name} is not defined for {ctx.arch}")
-        elif solve(ctx, c.and_(around, c.Sym(name))) is None:
-            reasons.append(f"{name} can never be enabled{_depends(ctx, name)}")
-        elif solve(ctx, c.and_(around, c.not_(c.Sym(name)))) is None:
+            if True in signs:
+                reasons.append(f"{name} is not defined for {ctx.arch}")
+        elif True in signs and solve(ctx, c.and_(around, c.Sym(name))) is None:
+            dep = _depends(ctx, name)
+            reasons.append(f"{name} can never be enabled" + (f" ({dep})" if dep else ""))
+        elif False in signs and solve(ctx, c.and_(around, c.not_(c.Sym(name)))) is None:
             reasons.append(f"{name} is always enabled")
-    return "; ".join(reasons) or "its conditions contradict each other"
+    if reasons:
+        return "; ".join(reasons)
+    deps = [d for n in named if ctx.formula.defines(n) and (d := _depends(ctx, n))]
+    return "its conditions exclude each other" + (f" ({'; '.join(deps)})" if deps else "")
 
 
-def _named(fact: Fact) -> list[str]:
-    """Kconfig symbols a site's line names: ``CONFIG_X`` in C, names in Kconfig."""
+def _named(fact: Fact) -> dict[str, set[bool]]:
+    """The Kconfig symbols a site's own line tests, each with whether it is tested
+    for being on (True), off (False) or both: ``CONFIG_X`` in C, the ``if`` of a
+    select."""
+    raw: c.Cond | None
     if fact.kind == "guard":
-        return _CONFIG.findall(fact.context)
-    words = _WORD.findall(fact.context.split(" if ", 1)[1]) if " if " in fact.context else []
-    return [*c.symbols(fact.outer or c.TRUE), *words]
+        raw = directive_cond(fact.context)
+    else:
+        when = fact.context.split(" if ", 1)[1] if " if " in fact.context else "y"
+        try:
+            raw = c.and_(fact.outer or c.TRUE, c.parse(when))
+        except c.CondSyntaxError:
+            raw = None
+    if raw is None:  # unreadable: every name it mentions, either way
+        return {n: {True, False} for n in _CONFIG.findall(fact.context)}
+    out: dict[str, set[bool]] = {}
+    _signs(raw, True, out)
+    return out
+
+
+def _signs(cond: c.Cond, positive: bool, out: dict[str, set[bool]]) -> None:
+    if isinstance(cond, c.Sym):
+        out.setdefault(cond.name, set()).add(positive)
+    elif isinstance(cond, c.Not):
+        _signs(cond.arg, not positive, out)
+    elif isinstance(cond, c.And | c.Or):
+        for arg in cond.args:
+            _signs(arg, positive, out)
 
 
 def _depends(ctx: ArchContext, name: str) -> str:
     sym = ctx.kconf.syms[name]
     dep = kl.expr_str(sym.direct_dep)
-    return f" ({name} depends on {dep})" if dep not in ("y", "") else ""
+    return f"{name} depends on {dep}" if dep not in ("y", "") else ""
 
 
 def _relevant(ctx: ArchContext, held: c.Cond, model: sat.Model, shown: list[str]) -> list[str]:

@@ -209,9 +209,12 @@ class ArchContext:
             rel = self.tree.rel(node.filename)
             if regexes and not any(r.fullmatch(rel) for r in regexes):
                 continue
+            seen: dict[str, int] = {}  # an entry may select one symbol more than once
             for target, when in node.selects if spec.what == "select" else node.implies:
+                nth = seen[target.name] = seen.get(target.name, -1) + 1
                 if spec.wants(target.name):
-                    out.append(self._select_fact(spec.what, rel, node, item, target, when))
+                    site = (target, when)
+                    out.append(self._select_fact(spec.what, rel, node, item, site, nth))
         return out
 
     def _select_fact(
@@ -220,10 +223,11 @@ class ArchContext:
         rel: str,
         node: kl.MenuNode,
         item: kl.Symbol,
-        target: kl.Symbol,
-        when: object,
+        site: tuple[kl.Symbol, object],
+        nth: int,
     ) -> Fact:
-        line = self.property_line(rel, node.linenr, what, target.name)
+        target, when = site
+        line = self.property_line(rel, node.linenr, what, target.name, nth)
         owner = c.Sym(item.name)
         text = self._line(rel, line)
         return Fact(
@@ -259,16 +263,20 @@ class ArchContext:
             out.append(Fact("symbol", sym.name, rel, n.linenr, self.formula.expr(n.dep), text))
         return out
 
-    def property_line(self, rel: str, entry_line: int, keyword: str, target: str) -> int:
-        """The line of ``keyword target`` inside the entry that starts at ``entry_line``
-        (kconfiglib keeps only the entry's line)."""
+    def property_line(
+        self, rel: str, entry_line: int, keyword: str, target: str, nth: int = 0
+    ) -> int:
+        """The line of the ``nth`` ``keyword target`` inside the entry that starts at
+        ``entry_line`` (kconfiglib keeps only the entry's line)."""
         lines = self._lines(rel)
         wanted = re.compile(rf"\s*{keyword}\s+{re.escape(target)}\b")
         for i in range(entry_line, len(lines)):  # from the line after the entry's own
             if _ENTRY_START.match(lines[i]):
                 break
             if wanted.match(lines[i]):
-                return i + 1
+                if nth == 0:
+                    return i + 1
+                nth -= 1
         return entry_line
 
 

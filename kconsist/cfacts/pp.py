@@ -218,6 +218,16 @@ def _branch_cond(d: Directive) -> Cond:
     return translate(d.rest)
 
 
+def directive_cond(line: str) -> Cond | None:
+    """The condition a ``#if``/``#ifdef``/``#elif``... line tests, read from its text
+    alone (symbols as they are named); None for any other line."""
+    code, _, _ = blank_comments(line)
+    m = re.match(r"\s*#\s*(\w+)\s*(.*)", code)
+    if m is None or m.group(1) not in _CONDITIONALS - {"else", "endif"}:
+        return None
+    return _branch_cond(Directive(1, 1, m.group(1), m.group(2).strip()))
+
+
 def _stack_guard(frames: list[_Frame]) -> Cond:
     return and_(*(f.cond for f in frames))
 
