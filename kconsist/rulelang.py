@@ -436,38 +436,34 @@ def path_glob(pattern: str) -> re.Pattern[str]:
 
 
 def _fact(raw: dict[str, Any], file: str, line: int | None) -> FactSpec:
-    if "c" in raw:
-        spec = raw["c"]
+    kind = next(iter(raw))
+    spec = raw[kind]
+
+    def at(key: str) -> int | None:
+        return _line_of(spec, [key]) if key in spec else line
+
+    paths = _paths(spec, file, at("paths"), () if kind == "kconfig" else ("arch/{arch}/**",))
+    if kind == "c":
         names = spec["names"]
-        regex = _regex(names["regex"], file, line) if isinstance(names, dict) else None
+        regex = _regex(names["regex"], file, at("names")) if isinstance(names, dict) else None
         listed = () if isinstance(names, dict) else tuple(names)
         for n in listed:
-            _need_identifier(n, file, line)
-        return CFactSpec(
-            names=listed,
-            kinds=tuple(spec.get("kinds", ("function", "prototype", "macro"))),
-            paths=_paths(spec, file, line, ("arch/{arch}/**",)),
-            regex=regex,
-        )
-    if "guard" in raw:
-        spec = raw["guard"]
-        return GuardFactSpec(
-            paths=_paths(spec, file, line, ("arch/{arch}/**",)),
-            regex=_regex(spec.get("symbols", {}).get("regex", r"\w+"), file, line),
-        )
-    spec = raw["kconfig"]
+            _need_identifier(n, file, at("names"))
+        kinds = tuple(spec.get("kinds", ("function", "prototype", "macro")))
+        return CFactSpec(names=listed, kinds=kinds, paths=paths, regex=regex)
+    if kind == "guard":
+        regex = _regex(spec.get("symbols", {}).get("regex", r"\w+"), file, at("symbols"))
+        return GuardFactSpec(paths=paths, regex=regex)
     what = next(k for k in ("select", "imply", "symbol") if k in spec)
     target = spec[what]
     if isinstance(target, dict):
-        return KconfigFactSpec(
-            what, None, _regex(target["regex"], file, line), _paths(spec, file, line)
-        )
-    _need_identifier(target, file, line)
-    return KconfigFactSpec(what, target, None, _paths(spec, file, line))
+        return KconfigFactSpec(what, None, _regex(target["regex"], file, at(what)), paths)
+    _need_identifier(target, file, at(what))
+    return KconfigFactSpec(what, target, None, paths)
 
 
 def _paths(
-    spec: dict[str, Any], file: str, line: int | None, default: tuple[str, ...] = ()
+    spec: dict[str, Any], file: str, line: int | None, default: tuple[str, ...]
 ) -> tuple[str, ...]:
     paths = tuple(spec.get("paths", default))
     for p in paths:

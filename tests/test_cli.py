@@ -200,3 +200,26 @@ def test_internal_error_log_falls_back_to_a_temporary_file(capsys, monkeypatch, 
     monkeypatch.setenv("KCONSIST_DEBUG", "1")
     with pytest.raises(RuntimeError):
         main(["audit", str(V4)])
+
+
+def test_a_rule_symbol_no_kconfig_defines_exits_2_naming_the_rule_line(capsys, tmp_path):
+    rules = tmp_path / "typo.yaml"
+    rules.write_text(
+        "rules:\n"
+        "  - id: typo\n"
+        "    severity: error\n"
+        '    message: "{arch}: {name}"\n'
+        "    facts:\n"
+        "      remover:\n"
+        "        c: {names: [__tlb_remove_table]}\n"
+        "    check:\n"
+        "      never: $remover && !HAVE_ARCH_TLB_REMOVE_TABLEE\n"
+    )
+    code, out, err = run(capsys, "audit", str(V4), "--rules", str(rules))
+    assert code == 2, err
+    assert out.splitlines()[0] == (
+        f"{rules}:9: input error: rule 'typo' names Kconfig symbol HAVE_ARCH_TLB_REMOVE_TABLEE,"
+        " which no Kconfig file of this tree defines (list it under 'requires: symbols' if that"
+        " is expected)"
+    )
+    assert "Traceback" not in err

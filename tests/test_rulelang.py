@@ -4,7 +4,15 @@ from pathlib import Path
 import pytest
 
 from kconsist import cond as c
-from kconsist.rulelang import CFactSpec, KconfigFactSpec, RuleError, load_rule_file, load_rules
+from kconsist.rulelang import (
+    CFactSpec,
+    GuardFactSpec,
+    KconfigFactSpec,
+    Possible,
+    RuleError,
+    load_rule_file,
+    load_rules,
+)
 
 GOOD = """\
 rules:
@@ -98,3 +106,94 @@ def test_duplicate_ids_across_files(tmp_path):
 def test_missing_rule_path(tmp_path):
     with pytest.raises(RuleError, match="no such rule file"):
         load_rules([tmp_path / "nope.yaml"])
+
+
+FAMILY = """\
+rules:
+  - id: family
+    severity: error
+    message: "{arch}: {name} needs {sym}"
+    for-each:
+      - {fn: sync_dma_for_device}
+      - {fn: dma_prep_coherent}
+    facts:
+      impl:
+        c:
+          names: ["arch_{fn}"]
+          paths: ["arch/{arch}/mm/**"]
+    check:
+      never: $impl && !ARCH_HAS_{fn|upper}
+"""
+
+
+def test_a_family_expands_one_rule_per_row(tmp_path):
+    rules = load_rule_file(write(tmp_path, FAMILY.replace("{sym}", "ARCH_HAS_{fn|upper}")))
+    assert [r.id for r in rules] == ["family", "family"]
+    assert [r.facts["impl"].names for r in rules] == [
+        ("arch_sync_dma_for_device",),
+        ("arch_dma_prep_coherent",),
+    ]
+    assert [r.check.cond for r in rules] == [
+        c.parse("$impl && !ARCH_HAS_SYNC_DMA_FOR_DEVICE"),
+        c.parse("$impl && !ARCH_HAS_DMA_PREP_COHERENT"),
+    ]
+    assert rules[0].message == "{arch}: {name} needs ARCH_HAS_SYNC_DMA_FOR_DEVICE"
+    assert rules[1].binding == (("fn", "dma_prep_coherent"),)
+    assert rules[0].facts["impl"].paths == ("arch/{arch}/mm/**",)  # {arch} kept for later
+    assert dict(rules[0].symbols) == {"ARCH_HAS_SYNC_DMA_FOR_DEVICE": 14}
+
+
+@pytest.mark.parametrize(
+    "old,new,line,words",
+    [
+        ("      - {fn: dma_prep_coherent}", "      - {fx: dma_prep_coherent}", 7, "row has keys"),
+        ("      - {fn: dma_prep_coherent}", "      - {fn: a, arch: b}", 7, "row has keys"),
+        ("{fn|upper}", "{fm|upper}", 14, "unknown template {fm|upper}"),
+        ('"arch_{fn}"', '"arch_{fm}"', 11, "'arch_{fm}' is not a C or Kconfig name"),
+        ('"arch/{arch}/mm/**"', '"arch/{arch}/{mm}/**"', 12, "unknown template {mm} in path"),
+        ('"{arch}: {name} needs {sym}"', '"{arch} {fm}"', 4, "unknown placeholder {fm}"),
+    ],
+)
+def test_family_errors_name_the_line(tmp_path, old, new, line, words):
+    assert old in FAMILY
+    path = write(tmp_path, FAMILY.replace(old, new).replace("{sym}", "x"))
+    with pytest.raises(RuleError) as e:
+        load_rule_file(path)
+    assert (e.value.line, words in e.value.message) == (line, True), str(e.value)
+
+
+def test_a_for_each_key_may_not_shadow_a_placeholder(tmp_path):
+    text = FAMILY.replace("{sym}", "x").replace("fn:", "name:").replace("{fn", "{name")
+    with pytest.raises(RuleError, match="for-each key 'name' is a message placeholder"):
+        load_rule_file(write(tmp_path, text))
+
+
+def test_new_fact_kinds_and_possible(tmp_path):
+    text = """\
+    rules:
+      - id: dead
+        severity: warning
+        message: "{location}: {blocker}"
+        facts:
+          block:
+            guard: {symbols: {regex: 'X86_\\w+'}}
+          sel:
+            kconfig: {select: {regex: '.*'}, paths: ["arch/{arch}/Kconfig"]}
+          flags:
+            c: {names: {regex: '__HAVE_ARCH_\\w+'}, kinds: [macro]}
+        check:
+          possible: block
+    """
+    (rule,) = load_rule_file(write(tmp_path, text))
+    assert rule.facts["block"] == GuardFactSpec(("arch/{arch}/**",), r"X86_\w+")
+    assert rule.facts["sel"] == KconfigFactSpec("select", None, ".*", ("arch/{arch}/Kconfig",))
+    assert rule.facts["flags"].wants("__HAVE_ARCH_MEMCPY")
+    assert not rule.facts["flags"].wants("x__HAVE_ARCH_MEMCPY")
+    assert rule.check == Possible("block")
+
+
+def test_a_bad_regex_names_the_line(tmp_path):
+    text = FAMILY.replace("{sym}", "x").replace('names: ["arch_{fn}"]', "names: {regex: '('}")
+    with pytest.raises(RuleError, match="bad regex") as e:
+        load_rule_file(write(tmp_path, text))
+    assert e.value.line == 11
