@@ -6,6 +6,7 @@ a rule reads like a compiler error rather than a traceback.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import string
@@ -229,19 +230,37 @@ def schema() -> dict[str, Any]:
 
 
 def bundled_rules_dir() -> Path:
-    """The rules shipped with kconsist: the checkout's rules/, or the installed copy
-    (pyproject maps rules/ to the package kconsist.bundled_rules)."""
-    checkout = Path(__file__).resolve().parent.parent / "rules"
-    if checkout.is_dir():
-        return checkout
-    return Path(__file__).resolve().parent / "bundled_rules"
+    """The rules shipped with kconsist (and, beside them, ``examples/``)."""
+    return bundled("rules")
+
+
+def bundled(name: str) -> Path:
+    """A directory shipped with kconsist: installed, the package ``kconsist.<name>``
+    (pyproject maps the checkout's ``rules/`` and ``examples/`` to it); run from a
+    checkout that is not installed, the checkout's own directory. Never a directory
+    found beside the package by accident (``site-packages/rules``)."""
+    spec = importlib.util.find_spec(f"kconsist.{name}")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    checkout = Path(__file__).resolve().parent.parent
+    pyproject = checkout / "pyproject.toml"
+    if (
+        pyproject.is_file()
+        and 'name = "kconsist"' in pyproject.read_text()
+        and (checkout / name).is_dir()
+    ):
+        return checkout / name
+    raise RuleError(f"kconsist's bundled {name}/ is not installed", str(checkout / name))
 
 
 def rule_files(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted([*p.glob("*.yaml"), *p.glob("*.yml")]))
+            found = sorted([*p.glob("*.yaml"), *p.glob("*.yml")])
+            if not found:
+                raise RuleError("no rule files (*.yaml, *.yml) in this directory", str(p))
+            out.extend(found)
         elif p.exists():
             out.append(p)
         else:

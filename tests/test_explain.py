@@ -4,7 +4,7 @@ from kconsist.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 V4 = ROOT / "examples/pt-reclaim-v4"
-MISSING = ROOT / "tests/fixtures/rules/missing-select"
+MISSING = ROOT / "examples/tlb-remove-table/missing-select"
 
 
 def test_explain_sparc_shows_both_sides(capsys):
