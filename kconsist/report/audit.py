@@ -77,6 +77,10 @@ def finding_dict(f: Finding) -> dict[str, object]:
         "counterexample": f.counterexample,
         "condition": condition_text(f),
         "undecided": undecided_texts(f),
+        "name": f.name,
+        "kind": f.kind,
+        "context": f.context,
+        "blocker": f.blocker,
     }
 
 
