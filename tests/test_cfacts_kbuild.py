@@ -127,3 +127,49 @@ def test_realtree_conditions(newest_tree: KernelTree) -> None:
     powerpc = IncludeGraph.build(tree, "powerpc")
     book3s64 = powerpc.condition("arch/powerpc/include/asm/book3s/64/pgalloc.h")
     assert render(book3s64) == "PPC64 && PPC_BOOK3S"
+
+
+# mips and arm shapes: platform lists in an included file, lists of other lists,
+# "patsubst" of a machine list, plain variables in object names, clean-only lists.
+PLATFORM_MAKEFILES = {
+    "arch/mp/Kbuild": (
+        "include $(srctree)/arch/mp/Kbuild.platforms\n"
+        "obj-y := $(platform-y)\n"
+        "obj- := $(platform-y)\n"
+        "obj-y += mm/\n"
+        "subdir- += boot\n"
+    ),
+    "arch/mp/Kbuild.platforms": "platform-$(CONFIG_ATH79) += ath79/\nplatform-y += generic/\n",
+    "arch/mp/Makefile": (
+        "machine-$(CONFIG_ARCH_MXC) += imx\n"
+        "core-y += $(patsubst %,arch/mp/mach-%/,$(machine-y))\n"
+        "core- += $(patsubst %,arch/mp/mach-%/,$(machine-))\n"
+        "ifeq ($(CONFIG_MMU),)\nMMUEXT := -nommu\nendif\n"
+        "ifeq ($(CONFIG_X86_32),y)\nBITS := 32\nelse\nBITS := 64\nendif\n"
+    ),
+    "arch/mp/ath79/Makefile": "obj-y += setup.o\n",
+    "arch/mp/generic/Makefile": "obj-y += init.o\n",
+    "arch/mp/mach-imx/Makefile": "obj-y += cpu.o\n",
+    "arch/mp/boot/Makefile": "obj-y += boot.o\n",
+    "arch/mp/mm/Makefile": "obj-y += dma-mapping$(MMUEXT).o head_$(BITS).o\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("arch/mp/ath79/setup.c", "ATH79"),
+        ("arch/mp/generic/init.c", "y"),
+        ("arch/mp/mach-imx/cpu.c", "ARCH_MXC"),
+        ("arch/mp/boot/boot.c", "{built(arch/mp/boot/boot.c)}"),
+        ("arch/mp/mm/dma-mapping.c", "MMU"),
+        ("arch/mp/mm/dma-mapping-nommu.c", "!MMU"),
+        ("arch/mp/mm/head_32.c", "X86_32"),
+        ("arch/mp/mm/head_64.c", "!X86_32"),
+    ],
+)
+def test_build_condition_follows_lists_and_variables(
+    tmp_path: Path, path: str, expected: str
+) -> None:
+    tree = KernelTree(tmp_path, dict(PLATFORM_MAKEFILES))
+    assert render(build_condition(tree, path)) == expected

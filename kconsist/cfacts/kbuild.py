@@ -14,16 +14,23 @@ makefile lists is ``Atom("built(<file>)")``, never true.
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 from kconsist.cond import FALSE, TRUE, Atom, Cond, Sym, and_, not_, or_
 from kconsist.tree import KernelTree, TreeError
 
+T = TypeVar("T")
+
 _ASSIGN = re.compile(r"^([A-Za-z0-9_./-]+?)-(y|m|n|objs|\$\(CONFIG_(\w+)\)|)\s*(?:\+|:|\?)?=(.*)$")
 _LISTS = {"obj", "lib", "core", "libs", "drivers", "head", "net", "init", "virt"}
+_VARIABLE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*(:=|\?=|\+=|=)(.*)$")
+_REF = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
 _IFEQ = re.compile(
     r"""^\(\s*\$\(CONFIG_(\w+)\)\s*,\s*(\w*)\s*\)$|^["']\$\(CONFIG_(\w+)\)["']\s+["'](\w*)["']$"""
 )
@@ -34,7 +41,8 @@ class _Entry:
     var: str  # list or composite name: "obj", "lib", "foo" (for foo-y)
     var_cond: Cond  # of the -$(CONFIG_X) suffix
     block: Cond  # of the enclosing ifdef/ifeq blocks
-    item: str  # "foo.o", "sub/", "init_$(BITS).o"
+    item: str  # "foo.o", "sub/", "init_$(BITS).o"; for a variable, its value
+    assigns: str = ""  # a plain variable assignment: ":=", "=", "?=" or "+="
 
 
 def _logical_lines(text: str) -> list[str]:
@@ -75,7 +83,8 @@ def _make_cond(kind: str, arg: str) -> Cond:
 def _suffix_cond(suffix: str, config: str | None) -> Cond:
     if config:
         return Sym(config)
-    return FALSE if suffix == "n" else TRUE
+    # "obj-", "subdir-", "core-": lists that only "make clean" reads.
+    return FALSE if suffix in ("n", "") else TRUE
 
 
 @lru_cache(maxsize=4096)
@@ -94,38 +103,160 @@ def _entries(text: str) -> tuple[_Entry, ...]:
                 stack[-1] = and_(stack[-1], _make_cond(rest_word, rest_arg))
         elif word == "endif" and stack:
             stack.pop()
+        elif m := _VARIABLE.match(stripped):
+            name, op, value = m.groups()
+            entries.append(_Entry(name, TRUE, and_(*stack), value.strip(), op))
         elif m := _ASSIGN.match(stripped):
             var, suffix, config, values = m.groups()
             var_cond = _suffix_cond(suffix, config)
             block = and_(*stack)
-            entries.extend(_Entry(var, var_cond, block, item) for item in values.split())
+            entries.extend(_Entry(var, var_cond, block, item) for item in _words(values))
     return tuple(entries)
 
 
-def _makefile_entries(tree: KernelTree, directory: str) -> tuple[_Entry, ...]:
+_INCLUDE = re.compile(r"^-?s?include\s+\$\(srctree\)/(\S+)\s*$", re.M)
+_VAR_REF = re.compile(r"^\$\(([A-Za-z0-9_]+)-y\)$")
+_PATSUBST = re.compile(r"^\$\(patsubst\s+%,\s*([^,%]*)%([^,]*),\s*\$\(([A-Za-z0-9_]+)-y\)\s*\)$")
+
+
+def _words(values: str) -> list[str]:
+    """Whitespace-separated words, a ``$(...)`` reference (which may hold spaces) kept
+    whole."""
+    out, word, depth = [], "", 0
+    for i, ch in enumerate(values):
+        if ch == "(" and (depth or values[i - 1 : i] == "$"):
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+        elif ch.isspace() and not depth:
+            if word:
+                out.append(word)
+            word = ""
+            continue
+        word += ch
+    return [*out, word] if word else out
+
+
+_CACHE_SIZE = 4096
+_CACHE: dict[tuple[tuple[str, str], str, str], object] = {}
+
+
+def _cached(state: tuple[str, str], kind: str, directory: str, compute: Callable[[], T]) -> T:
+    """Per tree state and directory: a build condition asks for the same makefiles
+    once per file of the directory."""
+    key = (state, kind, directory)
+    if key not in _CACHE:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.clear()
+        _CACHE[key] = compute()
+    return _CACHE[key]  # type: ignore[return-value]
+
+
+def _makefile_entries(
+    tree: KernelTree, directory: str, state: tuple[str, str] | None = None
+) -> tuple[_Entry, ...]:
+    key = state or tree.state_key()
+    return _cached(key, "entries", directory, lambda: _read_entries(tree, directory))
+
+
+def _read_entries(tree: KernelTree, directory: str) -> tuple[_Entry, ...]:
     out: list[_Entry] = []
     for name in ("Kbuild", "Makefile"):
         rel = f"{directory}/{name}"
         if tree.exists(rel):
-            try:
-                text = tree.read_text(rel)
-            except TreeError:
-                continue
-            out.extend(_entries(text))
+            out.extend(_file_entries(tree, rel, 0))
             if name == "Kbuild" and directory.count("/") != 1:
                 break  # Kbuild replaces Makefile, except in arch/<a> where both count
+    return _expand(out)
+
+
+def _file_entries(tree: KernelTree, rel: str, depth: int) -> list[_Entry]:
+    """The entries of one makefile and of those it includes by tree path
+    (``include $(srctree)/arch/mips/Kbuild.platforms``)."""
+    try:
+        text = tree.read_text(rel)
+    except TreeError:
+        return []
+    out: list[_Entry] = []
+    if depth < 4:  # include chains are short; a loop ends here
+        for included in _INCLUDE.findall(text):
+            if tree.exists(included):
+                out.extend(_file_entries(tree, included, depth + 1))
+    out.extend(_entries(text))
+    return out
+
+
+def _expand(entries: list[_Entry]) -> tuple[_Entry, ...]:
+    """Items that name another list, ``$(platform-y)`` or ``$(patsubst %,arch/arm/mach-%/,
+    $(machine-y))``, replaced by that list's items, each under both conditions."""
+    by_var: dict[str, list[_Entry]] = {}
+    for e in entries:
+        by_var.setdefault(e.var, []).append(e)
+    out: list[_Entry] = []
+    for e in entries:
+        ref = _VAR_REF.match(e.item) or _PATSUBST.match(e.item)
+        if ref is None:
+            out.append(e)
+            continue
+        prefix, suffix, var = ("", "", ref.group(1)) if ref.re is _VAR_REF else ref.groups()
+        for part in by_var.get(var, []):
+            cond = and_(e.var_cond, part.var_cond)
+            out.append(_Entry(e.var, cond, and_(e.block, part.block), prefix + part.item + suffix))
     return tuple(out)
 
 
-def _item_matches(item: str, target: str) -> Cond:
-    """TRUE/FALSE whether list ``item`` names ``target``; an atom when it uses make
-    variables that could expand to it."""
+Values = dict[str, list[tuple[str, Cond]]]  # variable -> (value, when it has it)
+
+
+_MAX_VALUES = 16  # more alternatives than this: the variable stays unknown
+
+
+def _values(entries: list[_Entry]) -> Values:
+    """What each plain variable that a list item uses may hold, read in order:
+    ``X := v`` under a block replaces the earlier values where the block holds;
+    ``X += v`` appends; ``X ?= v`` sets it where it is still empty."""
+    used = {n for e in entries if not e.assigns for n in _REF.findall(e.item)}
+    out: Values = {}
+    for e in entries:
+        if not e.assigns or e.var not in used:
+            continue
+        old = out.get(e.var, [("", TRUE)])
+        if e.assigns == "+=":
+            new = [(f"{v} {e.item}".strip(), and_(c, e.block)) for v, c in old]
+        elif e.assigns == "?=":
+            new = [(v or e.item, and_(c, e.block)) for v, c in old]
+        else:
+            new = [(e.item, e.block)]
+        kept = [(v, and_(c, not_(e.block))) for v, c in old if e.block != TRUE]
+        out[e.var] = [(v, c) for v, c in [*kept, *new] if c != FALSE]
+    return {name: vs for name, vs in out.items() if len(vs) <= _MAX_VALUES}
+
+
+def _item_matches(item: str, target: str, values: Values | None = None) -> Cond:
+    """Whether list ``item`` names ``target``: TRUE/FALSE; for an item made of plain
+    variables the makefiles assign (``dma-mapping$(MMUEXT).o``), the condition under
+    which their values spell it; an atom when other make variables could expand to it."""
     item = item.removeprefix("./")
     if "$" not in item:
         return TRUE if item == target else FALSE
+    names = _REF.findall(item)
+    plain = values and names and "$" not in _REF.sub("", item)
+    if plain and all(n in values for n in names):
+        return _spelled(item, target, names, values)
     pattern = re.escape(item)
     pattern = re.sub(r"\\\$\\\((?:[^)\\]|\\.)*?\\\)", r"[A-Za-z0-9_]+", pattern)
     return Atom(f"make: {item}") if re.fullmatch(pattern, target) else FALSE
+
+
+def _spelled(item: str, target: str, names: list[str], values: Values) -> Cond:
+    terms = []
+    unique = list(dict.fromkeys(names))
+    for combo in itertools.product(*(values[n] for n in unique)):
+        chosen = {n: v for n, (v, _) in zip(unique, combo, strict=True)}
+        text = _REF.sub(lambda m, chosen=chosen: chosen[m.group(1)], item)
+        if text == target:
+            terms.append(and_(*(c for _, c in combo)))
+    return or_(*terms)
 
 
 class _Resolver:
@@ -133,6 +264,7 @@ class _Resolver:
         self.tree = tree
         self.arch_dir = arch_dir
         self.active: set[tuple[str, str]] = set()
+        self.state = tree.state_key()
 
     def object_cond(self, directory: str, target: str) -> Cond:
         """Condition that ``target`` ("foo.o" or "sub/") of ``directory`` is built."""
@@ -141,16 +273,28 @@ class _Resolver:
             return FALSE  # a cycle adds nothing
         self.active.add(key)
         try:
-            terms = [self._entry_cond(directory, e, target) for e in self._entries(directory)]
+            values = self._variables(directory)
+            terms = [
+                self._entry_cond(directory, e, target, values) for e in self._entries(directory)
+            ]
             return or_(*terms)
         finally:
             self.active.discard(key)
 
     def _entries(self, directory: str) -> tuple[_Entry, ...]:
-        return _makefile_entries(self.tree, directory)
+        return _makefile_entries(self.tree, directory, self.state)
 
-    def _entry_cond(self, directory: str, e: _Entry, target: str) -> Cond:
-        match = _item_matches(e.item, target)
+    def _variables(self, directory: str) -> Values:
+        """Plain variables as a makefile of ``directory`` sees them: those the arch
+        Makefile sets (the top makefile includes it), then its own."""
+        arch = self._entries(self.arch_dir)
+        own = () if directory == self.arch_dir else self._entries(directory)
+        return _cached(self.state, "values", directory, lambda: _values([*arch, *own]))
+
+    def _entry_cond(self, directory: str, e: _Entry, target: str, values: Values) -> Cond:
+        if e.assigns:
+            return FALSE
+        match = _item_matches(e.item, target, values)
         if match == FALSE:
             return FALSE
         if e.var in _LISTS:
@@ -170,9 +314,12 @@ class _Resolver:
             rel = posixpath.relpath(directory, ancestor) + "/"
             terms.append(self.object_cond(ancestor, rel))
         # arch/<a>/Makefile lists directories by their tree-relative path.
-        for e in _makefile_entries(self.tree, self.arch_dir):
-            if e.var in _LISTS and _item_matches(e.item, directory + "/") != FALSE:
-                terms.append(and_(_item_matches(e.item, directory + "/"), e.var_cond, e.block))
+        values = self._variables(self.arch_dir)
+        for e in self._entries(self.arch_dir):
+            if e.var in _LISTS and not e.assigns:
+                match = _item_matches(e.item, directory + "/", values)
+                if match != FALSE:
+                    terms.append(and_(match, e.var_cond, e.block))
         return or_(*terms)
 
 
