@@ -13,8 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv (no pip) with kconsist installed from a wheel, its dependencies
-    read from this environment's site-packages."""
+    """A fresh venv with kconsist installed from a wheel by the venv's own pip (pip's
+    ``--python`` option installs elsewhere in some pip versions), its dependencies read
+    from this environment's site-packages."""
     tmp = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-build-isolation", "--no-deps",
@@ -23,7 +24,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )  # fmt: skip
     (wheel,) = (tmp / "dist").glob("kconsist-*.whl")
     venv = tmp / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin/python"
     site = Path(
         subprocess.run(
@@ -32,12 +33,14 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ).stdout.strip()
     )  # fmt: skip
     # Dependencies from here; a plain path entry, so no .pth of it (an editable
-    # install of the checkout) is run.
+    # install of the checkout) is run. It may hold kconsist itself (the README's
+    # command installs it), hence --ignore-installed below; the venv's own copy comes
+    # first on sys.path.
     (site / "deps.pth").write_text(sysconfig.get_path("purelib") + "\n")
     (site / "rules").mkdir()  # what another PyPI package may create
     (site / "rules/bogus.yaml").write_text("not: a rule file\n")
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps",
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--ignore-installed",
          str(wheel)],
         check=True,
     )  # fmt: skip
