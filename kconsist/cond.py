@@ -150,6 +150,22 @@ def substitute(c: Cond, refs: dict[str, Cond]) -> Cond:
     return transform(c, lambda x: refs[x.name] if isinstance(x, Ref) else x)
 
 
+def against(c: Cond, keep: set[str], positive: bool = True) -> Cond:
+    """``c`` with each :class:`Atom` not in ``keep`` replaced by the value that makes
+    ``c`` hardest to satisfy: false where it occurs un-negated, true under a negation.
+    Each occurrence then only ever weakens ``c``, so a model of the result satisfies
+    ``c`` whatever the atoms' real values: a finding never rests on an unknown."""
+    if isinstance(c, Atom) and c.text not in keep:
+        return Const(not positive)
+    if isinstance(c, Not):
+        return not_(against(c.arg, keep, not positive))
+    if isinstance(c, And):
+        return and_(*(against(a, keep, positive) for a in c.args))
+    if isinstance(c, Or):
+        return or_(*(against(a, keep, positive) for a in c.args))
+    return c
+
+
 def evaluate(c: Cond, values: dict[str, bool], atom_values: dict[str, bool] | None = None) -> bool:
     """Truth of ``c`` under an assignment (symbols missing from it are n)."""
     if isinstance(c, Const):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from kconsist import cond as c
 from kconsist.cfacts.includes import IncludeGraph
-from kconsist.cfacts.kbuild import build_condition
 from kconsist.tree import KernelTree
 
 Y, N = c.TRUE, c.FALSE
@@ -56,9 +55,7 @@ ARCH_MACROS: dict[str, dict[str, c.Cond]] = {
 
 def file_condition(tree: KernelTree, arch: str, rel: str, includes: IncludeGraph) -> c.Cond:
     """When ``rel`` takes part in a build of ``arch`` (``includes``: the arch's graph)."""
-    if rel.endswith(".c"):
-        return build_condition(tree, rel)
-    if rel.startswith(f"arch/{arch}/include/"):
+    if rel.endswith(".c") or rel.startswith(f"arch/{arch}/include/"):
         return includes.condition(rel)
     return c.TRUE
 

@@ -16,15 +16,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import kconfiglib as kl
 
 from kconsist import cond as c
-from kconsist import sat
+from kconsist import sat, suppress
 from kconsist.cfacts.pp import directive_cond
 from kconsist.facts import ArchContext
-from kconsist.findings import AuditResult, Fact, Finding, InputError, Skipped
+from kconsist.findings import AuditResult, Fact, Finding, InputError, RuleInfo, Skipped
 from kconsist.kconfig.formula import USER_PREFIX
 from kconsist.rulelang import Forbid, Never, Possible, Rule
 from kconsist.tree import ARCH_VARIANTS, KernelTree, TreeError
@@ -61,6 +61,7 @@ class _ArchOutcome:
     findings: list[Finding]
     errors: list[InputError]
     missing: list[tuple[str, str]]  # (rule id, absent symbols)
+    suppressed: list[Finding] = field(default_factory=list)
 
 
 def audit(
@@ -121,16 +122,18 @@ def audit_arch(tree: KernelTree, rules: list[Rule], arch: str) -> _ArchOutcome:
             continue
         findings += check_rule(ctx, rule).findings
     errors = [InputError(f, line or None, msg, arch) for f, line, msg in ctx.problems]
-    return _ArchOutcome(arch, True, findings, [*rule_errors, *errors], missing)
+    findings, suppressed = suppress.split(tree, findings)
+    return _ArchOutcome(arch, True, findings, [*rule_errors, *errors], missing, suppressed)
 
 
 def _merge(rules: list[Rule], outcomes: list[_ArchOutcome]) -> AuditResult:
-    result = AuditResult(rules=[r.id for r in rules])
+    result = AuditResult(rules=[r.id for r in rules], rule_info=rule_info(rules))
     missing: dict[tuple[str, str], list[str]] = {}
     for o in outcomes:
         if o.loaded:
             result.arches.append(o.arch)
         result.findings += o.findings
+        result.suppressed += o.suppressed
         result.errors += [e for e in o.errors if e not in result.errors]
         for key in o.missing:
             missing.setdefault(key, []).append(o.arch)
@@ -138,7 +141,16 @@ def _merge(rules: list[Rule], outcomes: list[_ArchOutcome]) -> AuditResult:
         reason = f"Kconfig symbol {symbols} is not defined in this tree"
         result.skipped.append(Skipped(rule_id, reason, tuple(where)))
     result.findings.sort(key=Finding.sort_key)
+    result.suppressed.sort(key=Finding.sort_key)
     return result
+
+
+def rule_info(rules: list[Rule]) -> list[RuleInfo]:
+    """One entry per rule id (the rows of a family that share an id: the first)."""
+    seen: dict[str, RuleInfo] = {}
+    for r in rules:
+        seen.setdefault(r.id, RuleInfo(r.id, r.severity, r.description, r.file, r.line))
+    return list(seen.values())
 
 
 def applicable(ctx: ArchContext, rule: Rule) -> bool:
@@ -201,22 +213,32 @@ def _check_never(
     query = fold(never, facts)
     findings = []
     for at in facts.get(at_fact or "", []):
-        # This site in effect: its own verdict and counterexample.
-        held = c.and_(query, at.cond)
+        # This site in effect: its own verdict and counterexample. Unknowns of the
+        # site itself are assumed, and said so; all others count against the finding
+        # (an arch file whose build kconsist cannot decide is taken to be built
+        # where that hides a violation, not built where that would show one).
+        held = c.and_(c.against(query, c.atoms(at.cond)), at.cond)
         model = solve(ctx, held)
         if model is not None:
             findings.append(_shown(ctx, rule, at, held, model, never))
-    if not findings and (model := solve(ctx, query)) is not None:
-        findings.append(_shown(ctx, rule, None, query, model, never))  # no site to show
+    held = c.against(query, set())
+    if not findings and (model := solve(ctx, held)) is not None:
+        findings.append(_shown(ctx, rule, None, held, model, never))  # no site to show
     return Verdict(rule, ctx.arch, facts, findings, query)
 
 
 def _shown(
     ctx: ArchContext, rule: Rule, at: Fact | None, held: c.Cond, model: sat.Model, never: c.Cond
 ) -> Finding:
-    # Show the symbols the rule names, then those of the fact's own condition.
-    shown = c.symbols(never) + (c.symbols(at.cond) if at else [])
-    return _finding(ctx, rule, at, model, _relevant(ctx, held, model, shown))
+    # Show the symbols the rule names, then those of the fact's own condition, then
+    # any other the verdict rests on (another fact's condition); _relevant keeps
+    # those whose value matters, trying the others first.
+    named = c.symbols(never)
+    primary = list(dict.fromkeys(named + (c.symbols(at.cond) if at else [])))
+    others = [s for s in c.symbols(held) if s not in primary]
+    order = _relevant(ctx, held, model, [*others, *primary], others)
+    shown = [s for s in [*primary, *others] if s in order]
+    return _finding(ctx, rule, at, model, shown)
 
 
 def _is_dead(ctx: ArchContext, fact: Fact) -> bool:
@@ -289,9 +311,14 @@ def _depends(ctx: ArchContext, name: str) -> str:
     return f"{name} depends on {dep}" if dep not in ("y", "") else ""
 
 
-def _relevant(ctx: ArchContext, held: c.Cond, model: sat.Model, shown: list[str]) -> list[str]:
+def _relevant(
+    ctx: ArchContext, held: c.Cond, model: sat.Model, shown: list[str], incidental: list[str]
+) -> list[str]:
     """The shown symbols whose value matters: drop each one that could be flipped, the
-    others kept, with the counterexample still holding. Keeps counterexamples small."""
+    others kept, with the counterexample still holding, and each ``incidental`` one
+    (neither named by the rule nor in the site's condition) whose value the others
+    force (PPC_BOOK3S_64=n beside PPC64=n says nothing more). Tried in the order of
+    ``shown``. Keeps counterexamples small."""
     keep = [
         s
         for s in dict.fromkeys(shown)
@@ -302,6 +329,8 @@ def _relevant(ctx: ArchContext, held: c.Cond, model: sat.Model, shown: list[str]
         flipped = _literal(name, not model.symbols.get(name, False))
         if solve(ctx, c.and_(held, flipped, *fixed)) is not None:
             keep.remove(name)
+        elif name in incidental and solve(ctx, c.and_(flipped, *fixed)) is None:
+            keep.remove(name)  # the others decide it: says nothing more
     return keep
 
 

@@ -53,6 +53,7 @@ class Finding:
     kind: str = ""  # of the site
     context: str = ""  # the site's line, whitespace collapsed
     blocker: str = ""  # possible: what makes the site's condition unsatisfiable
+    suppressed: str | None = None  # the reason of a kconsist-ignore comment at the site
 
     def sort_key(self) -> tuple[str, int, str, str]:
         return (self.file, self.line, self.rule, self.arch)
@@ -93,6 +94,17 @@ class Skipped:
     arches: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class RuleInfo:
+    """What reports say about a rule beside its findings (SARIF's rule metadata)."""
+
+    id: str
+    severity: str
+    description: str
+    file: str
+    line: int
+
+
 @dataclass
 class AuditResult:
     findings: list[Finding] = field(default_factory=list)
@@ -100,6 +112,9 @@ class AuditResult:
     skipped: list[Skipped] = field(default_factory=list)
     arches: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
+    suppressed: list[Finding] = field(default_factory=list)  # by kconsist-ignore comments
+    baselined: int = 0  # findings a baseline file accounted for, left out of ``findings``
+    rule_info: list[RuleInfo] = field(default_factory=list)
 
     def exit_code(self) -> int:
         """2 when the tree could not be fully read, 1 with findings, else 0."""

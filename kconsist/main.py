@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kconsist import __version__, error_handler, exitcodes, report
+from kconsist.baseline import BaselineError
 from kconsist.commands import audit, check_patch, explain, fix, precommit, series, test_rules
 from kconsist.commands.common import Selection, UsageError
 from kconsist.findings import AuditResult, SeriesResult
@@ -73,6 +74,18 @@ def _audit_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type
         default=[],
         metavar="FILE",
         help="check only the arches this changed file can affect (repeatable)",
+    )
+    p.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="report only findings this baseline (from --write-baseline) does not list",
+    )
+    p.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="record the findings in FILE (exit 0 unless the tree cannot be read)",
     )
 
 
@@ -145,7 +158,12 @@ def _dispatch(args: argparse.Namespace) -> int:
     match args.command:
         case "audit":
             return audit.audit(
-                _selection(args), args.format, args.jobs, args.changed_from, args.files
+                _selection(args),
+                args.format,
+                args.jobs,
+                args.changed_from,
+                args.files,
+                audit.Baseline(args.baseline, args.write_baseline),
             )
         case "explain":
             return explain.explain(_selection(args))
@@ -168,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return _dispatch(args)
-    except (TreeError, RuleError, UsageError) as e:
+    except (TreeError, RuleError, UsageError, BaselineError) as e:
         print(f"kconsist: error: {e}", file=sys.stderr)
         return exitcodes.ERROR
     except KeyboardInterrupt:

@@ -35,8 +35,10 @@ PLACEHOLDERS = frozenset(
         "blocker",
     }
 )
-# ``{x}``, ``{x|upper}``, ``{x|lower}``: a value of the rule's ``for-each`` row.
-_TEMPLATE = re.compile(r"\{([a-z_][a-z0-9_]*)(?:\|(upper|lower))?\}")
+# ``{x}``, ``{x|upper}``, ``{x|lower}``, ``{x|kebab}`` (lower case, ``_`` as ``-``, for
+# rule ids): a value of the rule's ``for-each`` row.
+_TEMPLATE = re.compile(r"\{([a-z_][a-z0-9_]*)(?:\|(upper|lower|kebab))?\}")
+_RULE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 SEVERITIES = ("error", "warning", "info")
 
@@ -290,10 +292,54 @@ def load_rules(paths: list[Path] | None = None) -> list[Rule]:
     return rules
 
 
+# Anchors and aliases are fine (a family table shared by two rules); what they expand
+# to is bounded, so a "billion laughs" file is refused at once instead of exhausting
+# memory in validation.
+MAX_YAML_NODES = 100_000
+
+
+def _load_yaml(text: str, name: str) -> Any:
+    loader = _LineLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _bounded(node, name)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _bounded(root: yaml.Node, name: str) -> None:
+    """Refuse a document whose aliases expand to more than MAX_YAML_NODES nodes
+    (counted without expanding them: each node's size once)."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        sizes[id(node)] = 1  # a cycle (recursive alias) counts once
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(n) for n in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        if total > MAX_YAML_NODES:
+            raise RuleError(
+                f"YAML aliases expand to more than {MAX_YAML_NODES} nodes",
+                name,
+                node.start_mark.line + 1,
+            )
+        sizes[id(node)] = total
+        return total
+
+    size(root)
+
+
 def load_rule_file(path: Path) -> list[Rule]:
     name = str(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+        data = _load_yaml(path.read_text(encoding="utf-8"), name)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
@@ -358,6 +404,8 @@ def _fill(m: re.Match[str], binding: dict[str, str], file: str, line: int | None
             f"unknown template {m.group(0)} (for-each keys: {', '.join(binding)})", file, line
         )
     value = binding[key]
+    if case == "kebab":
+        return value.lower().replace("_", "-")
     return value.upper() if case == "upper" else value.lower() if case == "lower" else value
 
 
@@ -396,6 +444,8 @@ def _describe(err: jsonschema.ValidationError) -> str:
 def _rule(raw: _Map, path: Path, binding: tuple[tuple[str, str], ...] = ()) -> Rule:
     name = str(path)
     line = raw.line
+    if not _RULE_ID.fullmatch(raw["id"]):  # a family's id, once its row is filled in
+        raise RuleError(f"rule id {raw['id']!r} is not of the form [a-z0-9-]+", name, line)
     raw_facts = raw.get("facts") or {}
     facts = {k: _fact(v, name, _line_of(raw, ["facts", k])) for k, v in raw_facts.items()}
     check_line = _line_of(raw, ["check", next(iter(raw["check"]))])

@@ -78,13 +78,22 @@ POWERPC_ERRORS = [
 ]
 
 
-def summary_line(errors: int, warnings: int = 0, arches: int = 1) -> str:
-    """The text report's summary line for the bundled rules on examples/pt-reclaim-v4."""
+# The arch-override pack does not apply to the pt-reclaim examples: none of its
+# symbols is defined there.
+SKIPPED_NOTE = (
+    "note: 24 rules skipped, e.g. [arch-has-cpu-finalize-init-unselected]: Kconfig symbol"
+    " ARCH_HAS_CPU_FINALIZE_INIT is not defined in this tree (--format json lists them all)"
+)
+
+
+def summary_lines(errors: int, warnings: int = 0, arches: int = 1) -> list[str]:
+    """The text report's last lines for the bundled rules on examples/pt-reclaim-v4."""
     n = errors + warnings
-    return (
+    return [
+        SKIPPED_NOTE,
         f"kconsist: {n} finding{'s' if n != 1 else ''} ({errors} errors, {warnings} warnings),"
-        f" 0 input errors, 0 rules skipped, 4 rules on {arches} arches"
-    )
+        f" 0 input errors, 24 rules skipped, 28 rules on {arches} arches",
+    ]
 
 
 def tool(name: str) -> str:

@@ -20,7 +20,7 @@ from frontdoor_helpers import (
     harmless_change,
     kconsist,
     make_repo,
-    summary_line,
+    summary_lines,
     text_line,
 )
 
@@ -67,9 +67,9 @@ def test_old_finding_does_not_block(old: Path, environ: dict[str, str]) -> None:
 def test_new_finding_on_the_same_arch(old: Path, environ: dict[str, str]) -> None:
     add_sparc32_remover(old)
     git(old, environ, "add", "-A")
-    assert _precommit(old, environ) == (1, [SPARC32_ERROR, summary_line(1)], "")
+    assert _precommit(old, environ) == (1, [SPARC32_ERROR, *summary_lines(1)], "")
     # One finding per site: the old remover's findings stay, and are not new.
-    everything = [SPARC32_ERROR, *OLD, summary_line(3)]
+    everything = [SPARC32_ERROR, *OLD, *summary_lines(3)]
     assert _precommit(old, environ, "--all") == (1, everything, "")
 
 
@@ -77,8 +77,8 @@ def test_new_finding_on_another_arch(old: Path, environ: dict[str, str]) -> None
     harmless_change(old)
     drop_powerpc_select(old)
     git(old, environ, "add", "-A")
-    assert _precommit(old, environ) == (1, [*POWERPC_ERRORS, summary_line(8, arches=2)], "")
-    everything = [*POWERPC_ERRORS, *OLD, summary_line(10, arches=2)]
+    assert _precommit(old, environ) == (1, [*POWERPC_ERRORS, *summary_lines(8, arches=2)], "")
+    everything = [*POWERPC_ERRORS, *OLD, *summary_lines(10, arches=2)]
     assert _precommit(old, environ, "--all") == (1, everything, "")
 
 
@@ -88,7 +88,7 @@ def test_first_commit_everything_is_new(tmp_path: Path, environ: dict[str, str])
     drop_select(repo)
     git(repo, environ, "add", "-A")
     # Every file is staged, Kconfig included: every arch is checked.
-    assert _precommit(repo, environ) == (1, [*OLD, summary_line(2, arches=3)], "")
+    assert _precommit(repo, environ) == (1, [*OLD, *summary_lines(2, arches=3)], "")
 
 
 def test_fixing_the_old_finding_passes(old: Path, environ: dict[str, str]) -> None:
@@ -99,7 +99,7 @@ def test_fixing_the_old_finding_passes(old: Path, environ: dict[str, str]) -> No
 def test_staged_deletion_introduces(tmp_path: Path, environ: dict[str, str]) -> None:
     repo = make_repo(tmp_path / "linux", environ)
     git(repo, environ, "rm", "-q", REMOVER)  # the select stays, now stale
-    assert _precommit(repo, environ) == (1, [STALE_SELECT, summary_line(0, 1)], "")
+    assert _precommit(repo, environ) == (1, [STALE_SELECT, *summary_lines(0, 1)], "")
 
 
 def test_staged_addition_is_absent_before(old: Path, environ: dict[str, str]) -> None:
@@ -111,6 +111,7 @@ def test_staged_addition_is_absent_before(old: Path, environ: dict[str, str]) ->
     assert [line.split(" ")[:3] for line in lines] == [
         ["arch/sparc/include/asm/extra.h:1:", "error:", "[pt-reclaim-custom-remover]"],
         ["arch/sparc/include/asm/extra.h:1:", "error:", "[tlb-remove-table-kconfig]"],
+        ["note:", "24", "rules"],
         ["kconsist:", "2", "findings"],
     ]
 

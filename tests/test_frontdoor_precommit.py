@@ -29,7 +29,7 @@ from frontdoor_helpers import (
     harmless_change,
     make_repo,
     run,
-    summary_line,
+    summary_lines,
     text_line,
 )
 
@@ -139,7 +139,7 @@ def test_bad_commit_is_rejected(kernel: tuple[Path, dict[str, str]]) -> None:
     assert proc.returncode == 1
     assert re.search(r"^kconsist \(C/Kconfig invariants\)\.+Failed$", out, re.M)
     assert "- exit code: 1" in out
-    assert _hook_output(out) == [*map(text_line, SPARC_ERRORS), summary_line(2)]
+    assert _hook_output(out) == [*map(text_line, SPARC_ERRORS), *summary_lines(2)]
     assert git(repo, environ, "rev-list", "--count", "HEAD") == "2\n"  # not committed
 
 
@@ -216,13 +216,13 @@ def test_only_new_findings_reject_a_commit(kernel: tuple[Path, dict[str, str]]) 
     out = proc.stdout + proc.stderr
     assert proc.returncode == 1
     assert re.search(r"^kconsist \(C/Kconfig invariants\)\.+Failed$", out, re.M)
-    assert _hook_output(out) == [*POWERPC_ERRORS, summary_line(8, arches=2)]
+    assert _hook_output(out) == [*POWERPC_ERRORS, *summary_lines(8, arches=2)]
     assert git(repo, environ, "rev-list", "--count", "HEAD") == "3\n"  # not committed
 
 
 def test_all_reports_every_finding(kernel_all: tuple[Path, dict[str, str]]) -> None:
     repo, environ = kernel_all
     proc = _commit_both_arches(repo, environ)
-    everything = [*POWERPC_ERRORS, *map(text_line, SPARC_ERRORS), summary_line(10, arches=2)]
+    everything = [*POWERPC_ERRORS, *map(text_line, SPARC_ERRORS), *summary_lines(10, arches=2)]
     assert proc.returncode == 1
     assert _hook_output(proc.stdout + proc.stderr) == everything

@@ -29,6 +29,8 @@ RANKS = {
     "rulelang": 2,
     "findings": 1,
     "git": 1,
+    "suppress": 1,
+    "baseline": 1,
     "cachedir": 1,
     "error_handler": 1,
     "report": 1,

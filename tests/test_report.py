@@ -41,7 +41,16 @@ def test_text_lines():
 
 def test_json_is_stable():
     data = json.loads(report.as_json(sample()))
-    assert set(data) == {"version", "findings", "errors", "skipped", "arches", "rules"}
+    assert set(data) == {
+        "version",
+        "findings",
+        "errors",
+        "skipped",
+        "arches",
+        "rules",
+        "suppressed",
+        "baselined",
+    }
     first = data["findings"][0]
     assert {k: first[k] for k in ("rule", "arch", "severity", "file", "line", "message")} == {
         "rule": "r-one",

@@ -6,7 +6,9 @@ sees it: the stack of ``#if`` branches at its line (:mod:`.pp`, :mod:`.guards`),
 file's include guard dropped. Calls and other uses of a name are not facts.
 
 Tree-sitter tells definitions from prototypes (:mod:`.syntax`); where it could not
-parse, a line classifier does, and the fact says ``via="scan"``. An occurrence neither
+parse, a line classifier does, and the fact says ``via="scan"``. A function that a
+function-like macro of the same file defines for each call (``__SET_MEMORY_FUNC(
+set_memory_ro, ...)``) is a fact at the call, ``via="macro"``. An occurrence neither
 can classify is reported in :attr:`FileFacts.problems` instead of being dropped.
 
 Whether the file itself is compiled at all is a separate question: see
@@ -63,6 +65,7 @@ def scan_text(text: str, rel: str, names: Collection[str] | None = None) -> File
         if f.kind != "macro":
             out.add(f.kind, f.name, f.line, None, "tree-sitter")
     _add_macros(out, scan, parsed, wanted)
+    _add_generated(out, scan, wanted)
     if names is None:
         occurrences = _call_like_occurrences(scan, parsed.suspect_lines)
     else:
@@ -115,6 +118,77 @@ def _add_macros(
         if m.group(2) is not None:
             params = tuple(p.strip() for p in m.group(3).split(",") if p.strip())
         out.add("macro", name, line, params, "scan")
+
+
+# -- functions a macro of the same file defines: __SET_MEMORY_FUNC(set_memory_ro, ...) ----
+
+_MARK = "__kconsist_arg{}__"
+_PASTE = re.compile(r"\s*##\s*")
+_LINE_CALL = re.compile(r"^([A-Za-z_]\w*)[ \t]*\(", re.M)
+
+
+def _add_generated(out: _Collector, scan: pp.PPScan, wanted: Callable[[str], bool]) -> None:
+    """Each file-scope call of a function-like macro of this file whose body defines a
+    function named after a parameter (``fname``, ``__##fname``) defines that function,
+    named by the call's argument, at the call's line (s390's ``__SET_MEMORY_FUNC``)."""
+    at_start: dict[str, list[re.Match[str]]] = {}  # line-initial calls, read once
+    for c in _LINE_CALL.finditer(scan.code):
+        at_start.setdefault(c.group(1), []).append(c)
+    for d in scan.directives:
+        m = _DEFINE.match(d.rest) if d.name == "define" else None
+        if m is None or m.group(2) is None or m.group(1) not in at_start:
+            continue
+        calls = [c for c in at_start[m.group(1)] if scan.line_of(c.start()) > d.end_line]
+        if not calls:
+            continue  # the common case: parse the body only for a macro called at file scope
+        params = [p.strip() for p in m.group(3).split(",")]
+        templates = _defined_names(d.rest[m.end() :], params)
+        for c in calls if templates else []:
+            line = scan.line_of(c.start())
+            args = _call_args(scan.code, c.end())
+            if args is None or len(args) != len(params):
+                continue
+            for template in templates:
+                name = template
+                for i, arg in enumerate(args):
+                    name = name.replace(_MARK.format(i), arg)
+                if _IDENT.fullmatch(name) and wanted(name):
+                    out.add("function", name, line, None, "macro")
+
+
+_IDENT = re.compile(r"[A-Za-z_]\w*")
+
+
+def _defined_names(body: str, params: list[str]) -> list[str]:
+    """Names of the functions ``body`` defines that involve a parameter, with each
+    parameter as a marker: tree-sitter reads the body as ordinary C."""
+    if not all(_IDENT.fullmatch(p) for p in params):
+        return []  # variadic or malformed: not a generator
+    if not any(re.search(rf"\b{re.escape(p)}\b", body) for p in params):
+        return []
+    for i, p in enumerate(params):
+        body = re.sub(rf"\b{re.escape(p)}\b", _MARK.format(i), body)
+    body = _PASTE.sub("", body)  # token pasting, the markers now plain identifiers
+    facts = syntax.parse_facts(body, lambda n: "__kconsist_arg" in n).facts
+    return [f.name for f in facts if f.kind == "function"]
+
+
+def _call_args(code: str, start: int) -> list[str] | None:
+    """The comma-separated arguments of a call whose ``(`` ends before ``start``."""
+    depth, args, current = 0, [], start
+    for i in range(start, min(len(code), start + 4096)):
+        ch = code[i]
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            if depth == 0:
+                args.append(code[current:i].strip())
+                return args
+            depth -= 1
+        elif ch == "," and depth == 0:
+            args.append(code[current:i].strip())
+            current = i + 1
+    return None
 
 
 def _name_line(scan: pp.PPScan, d: pp.Directive, name: str) -> int:

@@ -5,7 +5,8 @@ For a header under ``arch/<a>/include/``, the condition is the OR, over the arch
 that include it, of the guard at the ``#include`` line AND the includer's own
 condition: recursively for a header, :func:`~kconsist.cfacts.kbuild.build_condition`
 for a ``.c``/``.S`` file. ``<asm/x.h>`` resolves to ``arch/<a>/include/asm/x.h`` (or
-``include/uapi/asm``), ``"x.h"`` to the includer's directory first.
+``include/uapi/asm``), ``"x.h"`` to the includer's directory first. A ``.c`` file
+that no Makefile builds but another ``.c`` includes is read when its includers are.
 
 A header is an *entry point*, true, when no arch file includes it or when generic
 code does (``#include <asm/pgalloc.h>`` under include/, mm/, kernel/, lib/, init/,
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 
 from kconsist.cfacts import pp
 from kconsist.cfacts.kbuild import build_condition
-from kconsist.cond import FALSE, TRUE, Cond, and_, or_
+from kconsist.cond import FALSE, TRUE, Atom, Cond, and_, or_
 from kconsist.tree import KernelTree, TreeError
 
 _INCLUDE = re.compile(r"\s*([<\"])([^>\"]+)[>\"]")
@@ -89,8 +90,12 @@ class IncludeGraph:
         if rel in self._memo:
             return self._memo[rel]
         if not rel.endswith(".h"):
-            return build_condition(self.tree, rel)
-        if rel in self.generic or not self.includers.get(rel):
+            built = build_condition(self.tree, rel)
+            # A .c no Makefile lists may be #included by one that is (m68k's setup.c
+            # picks setup_mm.c or setup_no.c): then it is read when its includers are.
+            if built != Atom(f"built({rel})") or not self.includers.get(rel):
+                return built
+        elif rel in self.generic or not self.includers.get(rel):
             return TRUE
         if rel in self._active:
             return FALSE  # a cycle adds no way in

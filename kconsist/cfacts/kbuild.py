@@ -29,7 +29,7 @@ T = TypeVar("T")
 
 _ASSIGN = re.compile(r"^([A-Za-z0-9_./-]+?)-(y|m|n|objs|\$\(CONFIG_(\w+)\)|)\s*(?:\+|:|\?)?=(.*)$")
 _LISTS = {"obj", "lib", "core", "libs", "drivers", "head", "net", "init", "virt"}
-_VARIABLE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\s*(:=|\?=|\+=|=)(.*)$")
+_VARIABLE = re.compile(r"^(?:export\s+|override\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*(:=|\?=|\+=|=)(.*)$")
 _REF = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
 _IFEQ = re.compile(
     r"""^\(\s*\$\(CONFIG_(\w+)\)\s*,\s*(\w*)\s*\)$|^["']\$\(CONFIG_(\w+)\)["']\s+["'](\w*)["']$"""

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
-from kconsist import engine, exitcodes, report
+from kconsist import baseline, engine, exitcodes, report
 from kconsist.commands.common import Selection
 from kconsist.frontdoors import changed
 from kconsist.report import console
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """``--baseline`` (known findings to leave out) and ``--write-baseline``."""
+
+    read: Path | None = None
+    write: Path | None = None
 
 
 def audit(
@@ -17,7 +27,9 @@ def audit(
     jobs: int = 1,
     changed_from: str | None = None,
     files: Sequence[str] = (),
+    known: Baseline = Baseline(),
 ) -> int:
+    previous = baseline.read(known.read) if known.read else None  # a bad file: before the work
     rules = sel.rules()
     tree = sel.open_tree()
     arches = sel.arch_filter()
@@ -28,6 +40,11 @@ def audit(
     checked = tree.arches() if arches is None else arches
     with console.progress(len(checked)) as progress:
         result = engine.audit(tree, rules, checked, progress, jobs=max(1, jobs))
+    if previous is not None:
+        result = baseline.apply(result, previous)
+    if known.write:
+        baseline.write(result, known.write)
+        result = baseline.apply(result, baseline.read(known.write))
     output = report.render(result, fmt)
     if fmt == "text":
         console.emit(output)

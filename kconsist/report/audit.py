@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from pathlib import Path
 
 from kconsist import __version__
-from kconsist.findings import AuditResult, Finding
+from kconsist.findings import AuditResult, Finding, RuleInfo
 from kconsist.report.message import condition_text, line, message, undecided_texts
 from kconsist.report.registry import JSON_VERSION, register
 
@@ -17,10 +19,21 @@ def text(result: AuditResult) -> str:
         where = f"{e.file}:{e.line}" if e.line else e.file
         arch = f" (arch {e.arch})" if e.arch else ""
         lines.append(f"{where}: input error: {e.message}{arch}")
-    for s in result.skipped:
-        lines.append(f"note: [{s.rule}] skipped{_arches(s.arches)}: {s.reason}")
+    lines += _skipped_notes(result)
     lines.append(summary(result))
     return "\n".join(lines) + "\n"
+
+
+_NOTES = 3  # more skipped rules than this: one line (JSON lists every one)
+
+
+def _skipped_notes(result: AuditResult) -> list[str]:
+    if len(result.skipped) <= _NOTES:
+        return [f"note: [{s.rule}] skipped{_arches(s.arches)}: {s.reason}" for s in result.skipped]
+    return [
+        f"note: {len(result.skipped)} rules skipped, e.g. [{result.skipped[0].rule}]: "
+        f"{result.skipped[0].reason} (--format json lists them all)"
+    ]
 
 
 def _arches(arches: tuple[str, ...]) -> str:
@@ -44,6 +57,10 @@ def summary(result: AuditResult) -> str:
         f"{_plural(len(result.skipped), 'rule')} skipped",
         f"{len(result.rules)} rules on {len(result.arches)} arches",
     ]
+    if result.suppressed:
+        parts.insert(1, f"{len(result.suppressed)} suppressed")
+    if result.baselined:
+        parts.insert(1, f"{result.baselined} in the baseline")
     return "kconsist: " + ", ".join(parts)
 
 
@@ -61,6 +78,8 @@ def as_json(result: AuditResult) -> str:
         ],
         "arches": result.arches,
         "rules": result.rules,
+        "suppressed": [finding_dict(f) for f in result.suppressed],
+        "baselined": result.baselined,
     }
     return json.dumps(data, indent=2) + "\n"
 
@@ -81,6 +100,7 @@ def finding_dict(f: Finding) -> dict[str, object]:
         "kind": f.kind,
         "context": f.context,
         "blocker": f.blocker,
+        **({"reason": f.suppressed} if f.suppressed is not None else {}),
     }
 
 
@@ -105,17 +125,18 @@ _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 @register(AuditResult, "sarif")
 def sarif(result: AuditResult) -> str:
-    rules = sorted({f.rule for f in result.findings} | set(result.rules))
+    info = {r.id: r for r in result.rule_info}
+    ids = sorted({f.rule for f in [*result.findings, *result.suppressed]} | set(result.rules))
     run = {
         "tool": {
             "driver": {
                 "name": "kconsist",
                 "version": __version__,
                 "informationUri": "https://kconsist.invalid/",
-                "rules": [{"id": r, "name": r} for r in rules],
+                "rules": [_sarif_rule(r, info.get(r)) for r in ids],
             }
         },
-        "results": [_sarif_result(f) for f in result.findings],
+        "results": [_sarif_result(f) for f in [*result.findings, *result.suppressed]],
         "invocations": [
             {
                 "executionSuccessful": not result.errors,
@@ -134,7 +155,31 @@ def sarif(result: AuditResult) -> str:
     return json.dumps(doc, indent=2) + "\n"
 
 
+def _sarif_rule(rule_id: str, info: RuleInfo | None) -> dict[str, object]:
+    out: dict[str, object] = {"id": rule_id, "name": rule_id}
+    if info is None:
+        return out
+    text = " ".join(info.description.split()) or rule_id
+    out["shortDescription"] = {"text": text.split(". ")[0].rstrip(".") + "."}
+    out["fullDescription"] = {"text": text}
+    out["help"] = {"text": f"{text} (rule file {Path(info.file).name}, line {info.line})"}
+    out["defaultConfiguration"] = {"level": _SARIF_LEVEL.get(info.severity, "warning")}
+    return out
+
+
+def fingerprint(f: Finding) -> str:
+    """A stable hash of the finding's identity: unchanged when lines move."""
+    return hashlib.sha256("\0".join(f.identity()).encode()).hexdigest()[:32]
+
+
 def _sarif_result(f: Finding) -> dict[str, object]:
+    out = _sarif_finding(f)
+    if f.suppressed is not None:
+        out["suppressions"] = [{"kind": "inSource", "justification": f.suppressed}]
+    return out
+
+
+def _sarif_finding(f: Finding) -> dict[str, object]:
     return {
         "ruleId": f.rule,
         "level": _SARIF_LEVEL.get(f.severity, "warning"),
@@ -147,5 +192,6 @@ def _sarif_result(f: Finding) -> dict[str, object]:
                 }
             }
         ],
+        "partialFingerprints": {"kconsistIdentity/v1": fingerprint(f)},
         "properties": {"arch": f.arch, "counterexample": f.counterexample},
     }

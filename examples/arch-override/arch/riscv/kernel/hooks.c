@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Every hook, none of them selected in Kconfig. */
+
+/* kconsist-expect: arch-has-cpu-finalize-init-unselected */
+void arch_cpu_finalize_init(void)
+{
+}
+
+/* kconsist-expect: arch-has-sync-dma-for-device-unselected */
+void arch_sync_dma_for_device(void)
+{
+}
+
+/* kconsist-expect: arch-has-sync-dma-for-cpu-unselected */
+void arch_sync_dma_for_cpu(void)
+{
+}
+
+/* kconsist-expect: arch-has-dma-prep-coherent-unselected */
+void arch_dma_prep_coherent(void)
+{
+}
+
+/* kconsist-expect: arch-has-set-direct-map-unselected */
+void set_direct_map_invalid_noflush(void)
+{
+}
+
+/* kconsist-expect: arch-has-set-memory-unselected */
+void set_memory_ro(void)
+{
+}
+
+/* kconsist-expect: arch-has-cache-line-size-unselected */
+void cache_line_size(void)
+{
+}
+
+/* kconsist-expect: arch-has-cpu-cache-aliasing-unselected */
+void cpu_dcache_is_aliasing(void)
+{
+}
+
+/* kconsist-expect: arch-has-uaccess-flushcache-unselected */
+void copy_from_user_flushcache(void)
+{
+}
+
+/* kconsist-expect: arch-has-tick-broadcast-unselected */
+void tick_broadcast(void)
+{
+}
+
+/* kconsist-expect: arch-has-pte-special-unselected */
+void pte_special(void)
+{
+}
+
+/* kconsist-expect: have-arch-soft-dirty-unselected */
+void pte_soft_dirty(void)
+{
+}
+
