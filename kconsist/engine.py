@@ -315,10 +315,10 @@ def _relevant(
     ctx: ArchContext, held: c.Cond, model: sat.Model, shown: list[str], incidental: list[str]
 ) -> list[str]:
     """The shown symbols whose value matters: drop each one that could be flipped, the
-    others kept, with the counterexample still holding, and each ``incidental`` one
-    (neither named by the rule nor in the site's condition) whose value the others
-    force (PPC_BOOK3S_64=n beside PPC64=n says nothing more). Tried in the order of
-    ``shown``. Keeps counterexamples small."""
+    others kept, with the counterexample still holding (in the order of ``shown``);
+    then each ``incidental`` one (of another fact's condition, not named by the rule or
+    the site) whose value the others left force: PPC_BOOK3S_64=n beside PPC64=n says
+    nothing more. Keeps counterexamples small."""
     keep = [
         s
         for s in dict.fromkeys(shown)
@@ -329,7 +329,9 @@ def _relevant(
         flipped = _literal(name, not model.symbols.get(name, False))
         if solve(ctx, c.and_(held, flipped, *fixed)) is not None:
             keep.remove(name)
-        elif name in incidental and solve(ctx, c.and_(flipped, *fixed)) is None:
+    for name in [s for s in keep if s in incidental]:
+        fixed = [_literal(s, model.symbols.get(s, False)) for s in keep if s != name]
+        if solve(ctx, c.and_(_literal(name, not model.symbols.get(name, False)), *fixed)) is None:
             keep.remove(name)  # the others decide it: says nothing more
     return keep
 
@@ -342,7 +344,7 @@ def solve(ctx: ArchContext, query: c.Cond) -> sat.Model | None:
     """A configuration the arch allows in which ``query`` holds, or None."""
     query = ctx.exact(query)
     ctx.formula.add_cone(c.symbols(query))
-    return sat.solve([*ctx.formula.constraints, query])
+    return ctx.solver.solve(ctx.formula.constraints, query)
 
 
 def counterexample(arch: str, model: sat.Model, shown: list[str]) -> dict[str, str]:

@@ -12,7 +12,7 @@ from functools import cached_property
 import kconfiglib as kl
 
 from kconsist import cond as c
-from kconsist import effective
+from kconsist import effective, sat
 from kconsist.cfacts import pp, scan_text
 from kconsist.cfacts.includes import IncludeGraph
 from kconsist.findings import Fact
@@ -58,6 +58,11 @@ class ArchContext:
     def formula(self) -> KconfigFormula:
         transitional = frozenset(s.name for s in getattr(self.kconf, "transitional_syms", ()) or ())
         return KconfigFormula(self.kconf, transitional)
+
+    @cached_property
+    def solver(self) -> sat.Incremental:
+        """The arch's one SAT solver: every question about it is asked of this."""
+        return sat.Incremental()
 
     def facts(self, spec: FactSpec) -> list[Fact]:
         match spec:

@@ -7,6 +7,7 @@ decides what they mean.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -92,6 +93,36 @@ def solve(constraints: Iterable[c.Cond]) -> Model | None:
         if not solver.solve():
             return None
         return _decode(enc, set(solver.get_model() or []))
+
+
+class Incremental:
+    """One solver for many questions over a growing set of constraints: each query is
+    asked under an assumption, so the clauses of the constraints (an arch's Kconfig
+    cone) are encoded and learnt from once, not once per question. Tseitin gates are
+    definitions, so the gates of earlier queries constrain nothing."""
+
+    def __init__(self) -> None:
+        self._enc = _Encoder()
+        self._solver = Solver(name="cadical153")
+        self._sent = 0
+        self._required = 0
+        weakref.finalize(self, self._solver.delete)
+
+    def solve(self, constraints: list[c.Cond], query: c.Cond) -> Model | None:
+        """A model of ``constraints`` (a list that only ever grows) and ``query``."""
+        for e in constraints[self._required :]:
+            self._enc.require(e)
+        self._required = len(constraints)
+        q = self._enc.lit(query)
+        for clause in self._enc.clauses[self._sent :]:
+            self._solver.add_clause(clause)
+        self._sent = len(self._enc.clauses)
+        # Prefer n: counterexamples read like a small configuration (and as the
+        # one-shot solve's did), the symbols that must be y standing out.
+        self._solver.set_phases([-v for key, v in self._enc.vars.items() if key[0] == "sym"])
+        if not self._solver.solve(assumptions=[q]):
+            return None
+        return _decode(self._enc, set(self._solver.get_model() or []))
 
 
 def _decode(enc: _Encoder, model: set[int]) -> Model:

@@ -146,12 +146,13 @@ PLATFORM_MAKEFILES = {
         "core- += $(patsubst %,arch/mp/mach-%/,$(machine-))\n"
         "ifeq ($(CONFIG_MMU),)\nMMUEXT := -nommu\nendif\n"
         "ifeq ($(CONFIG_X86_32),y)\nBITS := 32\nelse\nBITS := 64\nendif\n"
+        "ifdef CONFIG_SPARC32\nexport WIDTH    := 32\nelse\nexport WIDTH := 64\nendif\n"
     ),
     "arch/mp/ath79/Makefile": "obj-y += setup.o\n",
     "arch/mp/generic/Makefile": "obj-y += init.o\n",
     "arch/mp/mach-imx/Makefile": "obj-y += cpu.o\n",
     "arch/mp/boot/Makefile": "obj-y += boot.o\n",
-    "arch/mp/mm/Makefile": "obj-y += dma-mapping$(MMUEXT).o head_$(BITS).o\n",
+    "arch/mp/mm/Makefile": "obj-y += dma-mapping$(MMUEXT).o head_$(BITS).o setup_$(WIDTH).o\n",
 }
 
 
@@ -166,6 +167,7 @@ PLATFORM_MAKEFILES = {
         ("arch/mp/mm/dma-mapping-nommu.c", "!MMU"),
         ("arch/mp/mm/head_32.c", "X86_32"),
         ("arch/mp/mm/head_64.c", "!X86_32"),
+        ("arch/mp/mm/setup_32.c", "SPARC32"),  # sparc's "export BITS := 32"
     ],
 )
 def test_build_condition_follows_lists_and_variables(
@@ -173,3 +175,21 @@ def test_build_condition_follows_lists_and_variables(
 ) -> None:
     tree = KernelTree(tmp_path, dict(PLATFORM_MAKEFILES))
     assert render(build_condition(tree, path)) == expected
+
+
+def test_a_c_file_included_by_a_built_one(tmp_path: Path) -> None:
+    """m68k's setup.c includes setup_mm.c or setup_no.c; no Makefile names them."""
+    files = {
+        "arch/mk/Kbuild": "obj-y += kernel/\n",
+        "arch/mk/kernel/Makefile": "obj-$(CONFIG_SETUP) += setup.o\n",
+        "arch/mk/kernel/setup.c": (
+            '#ifdef CONFIG_MMU\n#include "setup_mm.c"\n#else\n#include "setup_no.c"\n#endif\n'
+        ),
+        "arch/mk/kernel/setup_mm.c": "",
+        "arch/mk/kernel/setup_no.c": "",
+        "arch/mk/kernel/orphan.c": "",
+    }
+    graph = IncludeGraph.build(KernelTree(tmp_path, files), "mk")
+    assert render(graph.condition("arch/mk/kernel/setup_mm.c")) == "MMU && SETUP"
+    assert render(graph.condition("arch/mk/kernel/setup_no.c")) == "!MMU && SETUP"
+    assert render(graph.condition("arch/mk/kernel/orphan.c")) == "{built(arch/mk/kernel/orphan.c)}"

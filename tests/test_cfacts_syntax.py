@@ -202,3 +202,28 @@ def test_realtree_tlb_remove_table_facts(newest_tree: KernelTree) -> None:
     } <= found
     pgtable_c = [f for f in found if f[0] == "arch/powerpc/mm/book3s64/pgtable.c"]
     assert [f[2:] for f in pgtable_c] == [("function", "y")]
+
+
+def test_functions_a_macro_of_the_file_defines() -> None:
+    """s390's asm/set_memory.h: one inline function (and a __ one) per call."""
+    text = (
+        "#define __SET_MEMORY_FUNC(fname, flags)\t\\\n"
+        "static inline int fname(unsigned long addr, int numpages)\t\\\n"
+        "{ return __set_memory(addr, numpages, (flags)); }\t\\\n"
+        "static inline int __##fname(void *start, void *end)\t\\\n"
+        "{ return 0; }\n"
+        "\n"
+        "__SET_MEMORY_FUNC(set_memory_ro, SET_MEMORY_RO)\n"
+        "#ifdef CONFIG_X\n"
+        "__SET_MEMORY_FUNC(set_memory_x, SET_MEMORY_RO | SET_MEMORY_X)\n"
+        "#endif\n"
+        "#define NOT_A_GENERATOR(x) ((x) + 1)\n"
+        "NOT_A_GENERATOR(set_memory_nx)\n"
+    )
+    names = ["set_memory_ro", "__set_memory_ro", "set_memory_x", "set_memory_nx"]
+    facts = scan_text(text, "arch/s390/include/asm/set_memory.h", names).facts
+    assert [(f.kind, f.name, f.line, render(f.guard), f.via) for f in facts] == [
+        ("function", "__set_memory_ro", 7, "y", "macro"),
+        ("function", "set_memory_ro", 7, "y", "macro"),
+        ("function", "set_memory_x", 9, "X", "macro"),
+    ]

@@ -43,3 +43,14 @@ def test_atoms_are_collected():
     e = c.and_(c.Atom("PAGE_SHIFT > 12"), c.Sym("A"))
     assert c.atoms(e) == {"PAGE_SHIFT > 12"}
     assert c.render(e) == "{PAGE_SHIFT > 12} && A"
+
+
+def test_against_counts_each_unknown_against_satisfaction():
+    a, b = c.Atom("built(a.c)"), c.Atom("built(b.c)")
+    query = c.and_(c.Sym("S"), c.not_(c.or_(a, c.Sym("T"))), b)
+    # Under the negation the unknown is taken true, un-negated false: unsatisfiable.
+    assert c.against(query, set()) == c.FALSE
+    # A kept unknown stays free.
+    assert c.against(query, {"built(b.c)"}) == c.FALSE
+    assert c.against(c.and_(c.Sym("S"), b), {"built(b.c)"}) == c.and_(c.Sym("S"), b)
+    assert c.against(c.or_(c.Sym("S"), a), set()) == c.Sym("S")

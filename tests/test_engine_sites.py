@@ -232,3 +232,32 @@ def test_possible_reports_a_select_that_never_takes_effect(tmp_path):
         "arch/x86/Kconfig:21: never takes effect on x86: its conditions exclude each other"
         " (X86_64 depends on 64BIT; X86_32 depends on !64BIT)",
     ]
+
+
+# -- unknowns never make a finding -------------------------------------------------
+
+X86_SELECTING = (
+    "config X86\n\tdef_bool y\n\tselect MMU_GATHER_RCU_TABLE_FREE\n"
+    "\tselect HAVE_ARCH_TLB_REMOVE_TABLE if SMP\n"
+    'config SMP\n\tbool "SMP"\n'
+)
+
+
+def test_an_undecided_build_of_another_fact_counts_against_the_finding():
+    """The stale-select check on a select whose remover is in a .c file no Makefile
+    names: kconsist cannot tell whether it is built, so it is not a finding; decided
+    unbuilt (listed for another symbol), it is."""
+    remover_c = "void __tlb_remove_table(void *table)\n{\n}\n"
+    undecided = example_tree(V4).with_overlay(
+        {"arch/x86/Kconfig": X86_SELECTING, "arch/x86/mm/tlb.c": remover_c}
+    )
+    rule = RULES["tlb-remove-table-stale-select"]
+    assert engine.audit(undecided, [rule], ["x86"]).findings == []
+    decided = undecided.with_overlay(
+        {
+            "arch/x86/Kbuild": "obj-y += mm/\n",
+            "arch/x86/mm/Makefile": "obj-$(CONFIG_NUMA) += tlb.o\n",
+        }
+    )
+    (finding,) = engine.audit(decided, [rule], ["x86"]).findings
+    assert (finding.file, finding.counterexample) == ("arch/x86/Kconfig", {"X86": "y", "SMP": "y"})

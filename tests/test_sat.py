@@ -26,3 +26,19 @@ def test_nested_gates():
     model = sat.solve([e, c.Sym("C"), c.Sym("A")])
     assert model is not None and model.symbols["B"] is True
     assert sat.solve([e, c.Sym("C"), c.Sym("A"), c.not_(c.Sym("B"))]) is None
+
+
+def test_incremental_answers_each_query_on_its_own():
+    """Queries are assumptions: an earlier query constrains nothing later; constraints
+    only grow."""
+    solver = sat.Incremental()
+    constraints = [c.implies(c.Sym("A"), c.Sym("B"))]
+    assert solver.solve(constraints, c.and_(c.Sym("A"), c.not_(c.Sym("B")))) is None
+    model = solver.solve(constraints, c.Sym("A"))
+    assert model is not None and model.symbols["B"] is True
+    assert solver.solve(constraints, c.not_(c.Sym("A"))) is not None
+    constraints.append(c.Sym("A"))
+    assert solver.solve(constraints, c.not_(c.Sym("B"))) is None
+    # Free symbols come out n: counterexamples read like small configurations.
+    model = solver.solve(constraints, c.or_(c.Sym("C"), c.Sym("D")))
+    assert model is not None and [model.symbols["C"], model.symbols["D"]].count(True) == 1
