@@ -11,8 +11,11 @@ findings report as an assumption instead of guessing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kconsist import cond as c
 from kconsist.cfacts.includes import IncludeGraph
+from kconsist.cfacts.kbuild import build_condition
 from kconsist.tree import KernelTree
 
 Y, N = c.TRUE, c.FALSE
@@ -53,10 +56,16 @@ ARCH_MACROS: dict[str, dict[str, c.Cond]] = {
 }
 
 
-def file_condition(tree: KernelTree, arch: str, rel: str, includes: IncludeGraph) -> c.Cond:
-    """When ``rel`` takes part in a build of ``arch`` (``includes``: the arch's graph)."""
-    if rel.endswith(".c") or rel.startswith(f"arch/{arch}/include/"):
-        return includes.condition(rel)
+def file_condition(
+    tree: KernelTree, arch: str, rel: str, includes: Callable[[], IncludeGraph]
+) -> c.Cond:
+    """When ``rel`` takes part in a build of ``arch`` (``includes``: the arch's graph,
+    built only when a header, or a .c no Makefile names, needs it)."""
+    if rel.endswith(".c"):
+        built = build_condition(tree, rel)
+        return built if built != c.Atom(f"built({rel})") else includes().condition(rel)
+    if rel.startswith(f"arch/{arch}/include/"):
+        return includes().condition(rel)
     return c.TRUE
 
 

@@ -23,7 +23,7 @@ import kconfiglib as kl
 from kconsist import cond as c
 from kconsist import sat, suppress
 from kconsist.cfacts.pp import directive_cond
-from kconsist.facts import ArchContext
+from kconsist.facts import ArchContext, read_shared
 from kconsist.findings import AuditResult, Fact, Finding, InputError, RuleInfo, Skipped
 from kconsist.kconfig.formula import USER_PREFIX
 from kconsist.rulelang import Forbid, Never, Possible, Rule
@@ -74,6 +74,7 @@ def audit(
     """Check ``rules`` on each arch (default: all), ``jobs`` arches at a time."""
     names = tree.arches() if arches is None else list(arches)
     if jobs > 1 and len(names) > 1:
+        read_shared(tree, [spec for r in rules for spec in r.facts.values()])
         outcomes = _in_parallel(tree, rules, names, progress, jobs)
     else:
         outcomes = []

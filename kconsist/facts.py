@@ -14,7 +14,7 @@ import kconfiglib as kl
 from kconsist import cond as c
 from kconsist import effective, sat
 from kconsist.cfacts import pp, scan_text
-from kconsist.cfacts.includes import IncludeGraph
+from kconsist.cfacts.includes import IncludeGraph, generic_asm_includes
 from kconsist.findings import Fact
 from kconsist.kconfig.formula import USER_PREFIX, KconfigFormula
 from kconsist.kconfig.load import load_kconfig
@@ -22,6 +22,13 @@ from kconsist.rulelang import CFactSpec, FactSpec, GuardFactSpec, KconfigFactSpe
 from kconsist.tree import ArchEnv, KernelTree, TreeError
 
 _TESTED = re.compile(r"\bCONFIG_(\w+)")
+
+
+def _base(name: str) -> str:
+    return name.removesuffix("_MODULE")  # CONFIG_X_MODULE: set by Kconfig for X=m
+
+
+_SET_ELSEWHERE = re.compile(r"(?:#\s*define\s+|-D)CONFIG_(\w+)")
 _BOOLISH = (kl.BOOL, kl.TRISTATE)
 
 
@@ -103,6 +110,9 @@ class ArchContext:
         out: list[Fact] = []
         for rel in self._files(spec.paths):
             out += [f for f in self._file_facts(rel, spec) if f.kind in spec.kinds]
+        if spec.untested:
+            tested = preprocessor_tests(self.tree, _literal_prefix(spec))
+            out = [f for f in out if f.name not in tested]
         return sorted(set(out), key=lambda f: (f.file, f.line))
 
     def _files(self, paths: tuple[str, ...]) -> list[str]:
@@ -161,7 +171,7 @@ class ArchContext:
         ]
 
     def _file_condition(self, rel: str) -> c.Cond:
-        return effective.file_condition(self.tree, self.arch, rel, self.includes)
+        return effective.file_condition(self.tree, self.arch, rel, lambda: self.includes)
 
     def _effective(self, cond: c.Cond) -> c.Cond:
         return self.exact(effective.map_compiler_macros(cond, self.arch))
@@ -173,16 +183,37 @@ class ArchContext:
             text = self._read(rel)
             if text is None or "CONFIG_" not in text:
                 continue
-            out += self._guards_of(rel, text, wanted)
+            if spec.undefined and not self._names_undefined(text):
+                continue  # the common case, decided without parsing the file
+            out += self._guards_of(rel, text, wanted, spec.undefined)
         return out
 
-    def _guards_of(self, rel: str, text: str, wanted: re.Pattern[str]) -> list[Fact]:
+    def _names_undefined(self, text: str) -> bool:
+        known = self._defined_elsewhere
+        return any(n not in known and _base(n) not in known for n in _TESTED.findall(text))
+
+    @cached_property
+    def _defined_elsewhere(self) -> frozenset[str]:
+        """``CONFIG_`` names that something other than Kconfig sets: every Kconfig
+        symbol of the tree, and each ``#define CONFIG_X`` / ``-DCONFIG_X`` in the arch's
+        files or include/ (parisc's cache.c defines CONFIG_FLUSH_PAGE_ACCESSED itself)."""
+        names = set(self.tree.kconfig_symbols())
+        for base in (f"arch/{self.arch}", "include"):
+            names |= _set_outside_kconfig(self.tree, base)
+        return frozenset(names)
+
+    def _guards_of(
+        self, rel: str, text: str, wanted: re.Pattern[str], undefined: bool = False
+    ) -> list[Fact]:
         scan = pp.scan(text)
         lines = text.splitlines()
         file_cond: c.Cond | None = None
         out = []
         for d, outer, body in scan.branches:
             tested = [n for n in _TESTED.findall(d.rest) if wanted.fullmatch(n)]
+            if undefined:
+                known = self._defined_elsewhere
+                tested = [n for n in tested if n not in known and _base(n) not in known]
             if not tested:
                 continue
             if file_cond is None:
@@ -207,20 +238,34 @@ class ArchContext:
         ``if`` holds; ``outer`` is their symbol being on."""
         out = []
         regexes = [path_glob(p.replace("{arch}", self.arch)) for p in spec.paths]
-        for node in self.kconf.node_iter():
-            item = node.item
-            if not isinstance(item, kl.Symbol):
-                continue
-            rel = self.tree.rel(node.filename)
+        index = self._select_index[spec.what]
+        targets = [spec.symbol] if spec.symbol else [t for t in index if spec.wants(t)]
+        sites = sorted(
+            (e for name in targets for e in index.get(name or "", [])), key=lambda e: e[0]
+        )  # in Kconfig order, as the tree reads
+        for _, rel, node, item, site, nth in sites:
             if regexes and not any(r.fullmatch(rel) for r in regexes):
                 continue
-            seen: dict[str, int] = {}  # an entry may select one symbol more than once
-            for target, when in node.selects if spec.what == "select" else node.implies:
-                nth = seen[target.name] = seen.get(target.name, -1) + 1
-                if spec.wants(target.name):
-                    site = (target, when)
-                    out.append(self._select_fact(spec.what, rel, node, item, site, nth))
+            out.append(self._select_fact(spec.what, rel, node, item, site, nth))
         return out
+
+    @cached_property
+    def _select_index(self) -> dict[str, dict[str, list[_SelectSite]]]:
+        """Every select and imply site of the arch by target, read once: a rule pack
+        asks for many symbols' selects."""
+        index: dict[str, dict[str, list[_SelectSite]]] = {"select": {}, "imply": {}}
+        for order, node in enumerate(self.kconf.node_iter()):
+            item = node.item
+            if not isinstance(item, kl.Symbol) or not (node.selects or node.implies):
+                continue
+            rel = self.tree.rel(node.filename)
+            for what, sites in (("select", node.selects), ("imply", node.implies)):
+                seen: dict[str, int] = {}  # an entry may select one symbol more than once
+                for target, when in sites:
+                    nth = seen[target.name] = seen.get(target.name, -1) + 1
+                    entry = (order, rel, node, item, (target, when), nth)
+                    index[what].setdefault(target.name, []).append(entry)
+        return index
 
     def _select_fact(
         self,
@@ -285,6 +330,81 @@ class ArchContext:
         return entry_line
 
 
+# (Kconfig order, file, entry, symbol, (target, if), nth select of that target)
+_SelectSite = tuple[int, str, kl.MenuNode, kl.Symbol, tuple[kl.Symbol, object], int]
+
 _ENTRY_START = re.compile(
     r"\s*(config|menuconfig|choice|endchoice|menu|endmenu|if|endif|source|comment)\b"
 )
+
+
+# -- names the tree's preprocessor tests (for "untested" C facts) ---------------------
+
+_PP_TEST = re.compile(r"^[ \t]*#[ \t]*(?:if|ifdef|ifndef|elif|elifdef|elifndef)\b(.*)$", re.M)
+_WORD = re.compile(r"[A-Za-z_]\w*")
+_TESTS: dict[tuple[object, str], frozenset[str]] = {}
+
+
+def _literal_prefix(spec: CFactSpec) -> str:
+    """Text every wanted name starts with (a cheap filter on which files to read)."""
+    if not spec.regex:
+        return ""
+    m = re.match(r"\^?([A-Za-z0-9_]+)", spec.regex)
+    return m.group(1) if m and not re.search(r"[?*|]", spec.regex[: m.end() + 1]) else ""
+
+
+def preprocessor_tests(tree: KernelTree, prefix: str = "") -> frozenset[str]:
+    """Every identifier an ``#if``-family line of a .c, .h or .S file of the tree
+    mentions (continuation lines joined), among files that contain ``prefix``. Read
+    once per tree state and prefix."""
+    key = (tree.state_key(), prefix)
+    if key not in _TESTS:
+        names: set[str] = set()
+        for rel in tree.files("", (".c", ".h", ".S")):
+            try:
+                text = tree.read_text(rel)
+            except TreeError:
+                continue  # reported by the arches that read it for facts
+            if prefix not in text:
+                continue
+            for line in _PP_TEST.findall(text.replace("\\\n", " ")):
+                names.update(_WORD.findall(line))
+        for old in [k for k in _TESTS if k[0] != key[0]]:
+            del _TESTS[old]  # one tree state at a time is what a run needs
+        _TESTS[key] = frozenset(names)
+    return _TESTS[key]
+
+
+_SET: dict[tuple[object, str], frozenset[str]] = {}
+
+
+def _set_outside_kconfig(tree: KernelTree, base: str) -> frozenset[str]:
+    """``CONFIG_`` names a ``#define`` or ``-D`` under ``base`` sets; once per tree state."""
+    key = (tree.state_key(), base)
+    if key not in _SET:
+        names: set[str] = set()
+        for rel in tree.files(base):
+            try:
+                text = tree.read_text(rel)
+            except TreeError:
+                continue
+            if "CONFIG_" in text:
+                names.update(_SET_ELSEWHERE.findall(text))
+        for old in [k for k in _SET if k[0] != key[0]]:
+            del _SET[old]
+        _SET[key] = frozenset(names)
+    return _SET[key]
+
+
+def read_shared(tree: KernelTree, specs: list[FactSpec]) -> None:
+    """Read now what every arch's facts of ``specs`` share (tree-wide scans), so that
+    an audit's worker processes, forked after this, inherit it instead of each reading
+    the whole tree again."""
+    if any(isinstance(s, CFactSpec) for s in specs):
+        generic_asm_includes(tree)
+    for s in specs:
+        if isinstance(s, CFactSpec) and s.untested:
+            preprocessor_tests(tree, _literal_prefix(s))
+        elif isinstance(s, GuardFactSpec) and s.undefined:
+            tree.kconfig_symbols()
+            _set_outside_kconfig(tree, "include")

@@ -66,6 +66,7 @@ class CFactSpec:
     kinds: tuple[str, ...]
     paths: tuple[str, ...]
     regex: str | None = None
+    untested: bool = False  # only names no preprocessor test of the tree mentions
 
     def wants(self, name: str) -> bool:
         return name in self.names or bool(self.regex and re.fullmatch(self.regex, name))
@@ -79,6 +80,7 @@ class GuardFactSpec:
 
     paths: tuple[str, ...]
     regex: str = r"\w+"
+    undefined: bool = False  # only tests of symbols defined nowhere (see the schema)
 
 
 @dataclass(frozen=True)
@@ -519,10 +521,11 @@ def _fact(raw: dict[str, Any], file: str, line: int | None) -> FactSpec:
         for n in listed:
             _need_identifier(n, file, at("names"))
         kinds = tuple(spec.get("kinds", ("function", "prototype", "macro")))
-        return CFactSpec(names=listed, kinds=kinds, paths=paths, regex=regex)
+        untested = bool(spec.get("untested"))
+        return CFactSpec(listed, kinds, paths, regex, untested)
     if kind == "guard":
         regex = _regex(spec.get("symbols", {}).get("regex", r"\w+"), file, at("symbols"))
-        return GuardFactSpec(paths=paths, regex=regex)
+        return GuardFactSpec(paths=paths, regex=regex, undefined=bool(spec.get("undefined")))
     what = next(k for k in ("select", "imply", "symbol") if k in spec)
     target = spec[what]
     if isinstance(target, dict):

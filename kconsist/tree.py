@@ -65,6 +65,12 @@ class KernelTree:
 
     root: Path
     overlay: dict[str, str | None] = field(default_factory=dict)
+    # Directory listings on disk by prefix, shared with the overlays made from this tree
+    # (one command reads a directory many times; the disk does not change under it).
+    _walked: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"root": self.root, "overlay": self.overlay, "_walked": {}}  # not shipped
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> KernelTree:
@@ -94,7 +100,7 @@ class KernelTree:
     def with_overlay(self, changes: Mapping[str, str | None]) -> KernelTree:
         merged = dict(self.overlay)
         merged.update(changes)
-        return KernelTree(self.root, merged)
+        return KernelTree(self.root, merged, self._walked)
 
     # -- files -------------------------------------------------------------------
 
@@ -103,13 +109,11 @@ class KernelTree:
 
     def rel(self, path: str | os.PathLike[str]) -> str:
         """Tree-relative form of ``path`` (absolute or already relative)."""
-        p = Path(path)
-        if not p.is_absolute():
-            return p.as_posix()
-        try:
-            return p.relative_to(self.root).as_posix()
-        except ValueError:
-            return p.as_posix()
+        text = os.fspath(path)  # string work: this is asked once per Kconfig entry
+        if not os.path.isabs(text):
+            return Path(text).as_posix() if os.sep != "/" else text
+        root = str(self.root) + os.sep
+        return text[len(root) :] if text.startswith(root) else Path(text).as_posix()
 
     def exists(self, rel: str) -> bool:
         if rel in self.overlay:
@@ -135,14 +139,7 @@ class KernelTree:
     def files(self, prefix: str, suffixes: tuple[str, ...] = ()) -> Iterator[str]:
         """Tree-relative paths of the files under ``prefix``, sorted, overlay included."""
         prefix = prefix.rstrip("/")
-        found: set[str] = set()
-        base = self.root / prefix
-        if base.is_file():
-            found.add(prefix)
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames.sort()
-            for name in filenames:
-                found.add(Path(dirpath, name).relative_to(self.root).as_posix())
+        found = set(self._on_disk(prefix))
         for rel, text in self.overlay.items():
             if not prefix or rel == prefix or rel.startswith(prefix + "/"):
                 if text is None:
@@ -152,6 +149,18 @@ class KernelTree:
         for rel in sorted(found):
             if not suffixes or rel.endswith(suffixes):
                 yield rel
+
+    def _on_disk(self, prefix: str) -> list[str]:
+        if prefix not in self._walked:
+            base = self.root / prefix
+            found = [prefix] if base.is_file() else []
+            root = str(self.root) + os.sep
+            for dirpath, dirnames, filenames in os.walk(base):
+                dirnames.sort()
+                rel_dir = (dirpath + os.sep).removeprefix(root).replace(os.sep, "/")
+                found += [rel_dir + name for name in filenames]
+            self._walked[prefix] = found
+        return self._walked[prefix]
 
     # -- kernel facts ------------------------------------------------------------
 

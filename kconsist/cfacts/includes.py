@@ -26,6 +26,7 @@ from kconsist.cond import FALSE, TRUE, Atom, Cond, and_, or_
 from kconsist.tree import KernelTree, TreeError
 
 _INCLUDE = re.compile(r"\s*([<\"])([^>\"]+)[>\"]")
+_INCLUDE_LINE = re.compile(r"^[ \t]*#[ \t]*include\b(.*)$", re.M)
 _GENERIC_INCLUDE = re.compile(r"^\s*#\s*include\s*<(asm/[^>]+)>", re.M)
 _GENERIC_DIRS = ("include", "mm", "kernel", "lib", "init", "block", "ipc")
 _SOURCES = (".c", ".h", ".S")
@@ -33,14 +34,20 @@ _SOURCES = (".c", ".h", ".S")
 
 @dataclass
 class IncludeGraph:
-    """Who includes whom among the files of one arch, with the include guards."""
+    """Who includes whom among the files of one arch, with the include guards.
+
+    Edges come from a cheap line match; the guard of an ``#include`` line (which needs
+    the includer's full preprocessor scan, the expensive part) is worked out only for
+    the headers a rule asks about, and an edge the scan does not confirm (an
+    ``#include`` inside a comment) is dropped then."""
 
     tree: KernelTree
     arch: str
-    includers: dict[str, list[tuple[str, Cond]]] = field(default_factory=dict)
+    includers: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     generic: set[str] = field(default_factory=set)  # arch headers generic code includes
     _memo: dict[str, Cond] = field(default_factory=dict)
     _active: set[str] = field(default_factory=set)
+    _scans: dict[str, pp.PPScan] = field(default_factory=dict)
 
     @classmethod
     def build(cls, tree: KernelTree, arch: str) -> IncludeGraph:
@@ -48,7 +55,7 @@ class IncludeGraph:
         for rel in tree.files(f"arch/{arch}", _SOURCES):
             graph._add_file(rel)
         graph.generic = {
-            h for h in map(graph._resolve_system, _generic_asm_includes(tree)) if h is not None
+            h for h in map(graph._resolve_system, generic_asm_includes(tree)) if h is not None
         }
         return graph
 
@@ -59,13 +66,23 @@ class IncludeGraph:
             return
         if "include" not in text:
             return
-        scan = pp.scan(text)
-        for d in scan.directives:
-            if d.name != "include":
-                continue
-            target = self._resolve(rel, d.rest)
+        line, pos = 1, 0
+        for m in _INCLUDE_LINE.finditer(text):
+            line, pos = line + text.count("\n", pos, m.start()), m.start()
+            target = self._resolve(rel, m.group(1))
             if target is not None:
-                self.includers.setdefault(target, []).append((rel, scan.guard_at(d.line)))
+                self.includers.setdefault(target, []).append((rel, line))
+
+    def _guard(self, includer: str, line: int) -> Cond | None:
+        """The condition of the ``#include`` at ``line`` of ``includer``; None when the
+        preprocessor does not see one there."""
+        if includer not in self._scans:
+            self._scans[includer] = pp.scan(self.tree.read_text(includer))
+        scan = self._scans[includer]
+        d = scan.directive_at(line)
+        if d is None or d.name != "include" or d.line != line:
+            return None
+        return scan.guard_at(line)
 
     def _resolve(self, includer: str, rest: str) -> str | None:
         m = _INCLUDE.match(rest)
@@ -101,19 +118,33 @@ class IncludeGraph:
             return FALSE  # a cycle adds no way in
         self._active.add(rel)
         try:
-            result = or_(*(and_(g, self.condition(inc)) for inc, g in self.includers[rel]))
+            terms = []
+            for inc, line in self.includers[rel]:
+                guard = self._guard(inc, line)
+                if guard is not None:
+                    terms.append(and_(guard, self.condition(inc)))
+            result = or_(*terms)
         finally:
             self._active.discard(rel)
         self._memo[rel] = result
         return result
 
 
-def _generic_asm_includes(tree: KernelTree) -> set[str]:
-    found: set[str] = set()
-    for directory in _GENERIC_DIRS:
-        for rel in tree.files(directory, (".c", ".h")):
-            try:
-                found.update(_GENERIC_INCLUDE.findall(tree.read_text(rel)))
-            except TreeError:
-                continue
-    return found
+_GENERIC: dict[object, frozenset[str]] = {}
+
+
+def generic_asm_includes(tree: KernelTree) -> frozenset[str]:
+    """The ``<asm/...>`` headers generic code includes: the same for every arch, so
+    read once per tree state (and before an audit forks, so its workers share it)."""
+    key = tree.state_key()
+    if key not in _GENERIC:
+        found: set[str] = set()
+        for directory in _GENERIC_DIRS:
+            for rel in tree.files(directory, (".c", ".h")):
+                try:
+                    found.update(_GENERIC_INCLUDE.findall(tree.read_text(rel)))
+                except TreeError:
+                    continue
+        _GENERIC.clear()
+        _GENERIC[key] = frozenset(found)
+    return _GENERIC[key]
