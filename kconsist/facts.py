@@ -361,12 +361,12 @@ def preprocessor_tests(tree: KernelTree, prefix: str = "") -> frozenset[str]:
     if key not in _TESTS:
         names: set[str] = set()
         for rel in tree.files("", (".c", ".h", ".S")):
+            if prefix and not tree.mentions(rel, prefix):
+                continue
             try:
                 text = tree.read_text(rel)
             except TreeError:
                 continue  # reported by the arches that read it for facts
-            if prefix not in text:
-                continue
             for line in _PP_TEST.findall(text.replace("\\\n", " ")):
                 names.update(_WORD.findall(line))
         for old in [k for k in _TESTS if k[0] != key[0]]:

@@ -136,6 +136,17 @@ class KernelTree:
         except OSError as e:
             raise TreeError(e.strerror or "cannot be read", file=rel) from None
 
+    def mentions(self, rel: str, needle: str) -> bool:
+        """Whether the file holds ``needle``, read as bytes (no decoding): the cheap
+        filter of a scan over the whole tree."""
+        if rel in self.overlay:
+            return needle in (self.overlay[rel] or "")
+        try:
+            with open(self.root / rel, "rb") as f:
+                return needle.encode("utf-8", "surrogateescape") in f.read()
+        except OSError:
+            return True  # let read_text report it
+
     def files(self, prefix: str, suffixes: tuple[str, ...] = ()) -> Iterator[str]:
         """Tree-relative paths of the files under ``prefix``, sorted, overlay included."""
         prefix = prefix.rstrip("/")
