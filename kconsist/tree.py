@@ -126,7 +126,10 @@ class KernelTree:
             text = self.overlay[rel]
             if text is None:
                 raise TreeError("no such file", file=rel)
-            return text
+            # Kept byte for byte (a patch's result); read as open() reads the disk.
+            if keep_newlines or "\r" not in text:
+                return text
+            return text.replace("\r\n", "\n").replace("\r", "\n")
         newline = "" if keep_newlines else None
         try:
             with open(
