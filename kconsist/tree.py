@@ -118,7 +118,10 @@ class KernelTree:
     def exists(self, rel: str) -> bool:
         if rel in self.overlay:
             return self.overlay[rel] is not None
-        return (self.root / rel).is_file()
+        try:
+            return (self.root / rel).is_file()
+        except OSError:  # e.g. a name too long for the file system: no such file
+            return False
 
     def read_text(self, rel: str, keep_newlines: bool = False) -> str:
         """The file's text; ``keep_newlines`` keeps CRLF as is (for byte-exact edits)."""

@@ -65,6 +65,7 @@ class Patch:
     diff: bytes  # the email's text, as git apply reads it
     files: tuple[str, ...]  # every tree-relative path it touches (old and new names)
     msgid: str = ""
+    where: str = ""  # how errors name the email: its file (and message number)
 
 
 # -- reading ------------------------------------------------------------------------
@@ -75,7 +76,8 @@ def parse_email(data: bytes, where: str = "patch") -> Patch:
     msg = message_from_bytes(data, policy=policy.default)
     subject = _SUBJECT_TAG.sub("", " ".join(_header(msg, "Subject").split()))
     diff = _body(msg)
-    return Patch(subject, diff, _paths(diff, where), _header(msg, "Message-ID").strip("<> "))
+    msgid = _header(msg, "Message-ID").strip("<> ")
+    return Patch(subject, diff, _paths(diff, where), msgid, where)
 
 
 def parse_mbox(data: bytes, where: str = "mbox") -> list[Patch]:

@@ -79,7 +79,7 @@ def _apply(tree: KernelTree, p: Patch, i: int, n: int, reverse: bool) -> KernelT
     try:
         return tree.with_overlay(patch.overlay(tree, p, reverse=reverse))
     except patch.Mismatch as e:
-        raise PatchError(f"patch {i}/{n} '{p.subject}' {e.describe()}") from None
+        raise PatchError(f"patch {i}/{n} '{p.subject}' {e.describe()}", file=p.where) from None
 
 
 def run(
