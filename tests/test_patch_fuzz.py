@@ -7,8 +7,10 @@ against hangs, not a speed target."""
 
 from __future__ import annotations
 
+import atexit
 import functools
 import re
+import shutil
 import tempfile
 from collections.abc import Iterator
 from datetime import timedelta
@@ -79,6 +81,7 @@ def seeds() -> tuple[Path, tuple[bytes, ...]]:
     """A git repository of the example tree at its base, and the emails of a small
     series on top of it: a Kconfig change, a new header, a rename, a deletion."""
     tmp = Path(tempfile.mkdtemp(prefix="kconsist-fuzz-"))
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)
     environ = env(tmp / "home")
     repo = make_repo(tmp / "linux", environ)
     git(repo, environ, "checkout", "-q", "-b", "topic")
@@ -129,7 +132,8 @@ def _odd_path(data: bytes, path: str) -> bytes:
 
 
 def emails() -> st.SearchStrategy[bytes]:
-    return st.sampled_from(seeds()[1]).flatmap(mangled)
+    # deferred: the seeds are made when a test first draws, not when pytest collects
+    return st.deferred(lambda: st.sampled_from(seeds()[1]).flatmap(mangled))
 
 
 def mboxes() -> st.SearchStrategy[bytes]:

@@ -53,7 +53,7 @@ class Mismatch(Exception):
         self.reason = reason
 
     def describe(self) -> str:
-        """"does not apply to the tree" and where, or git's reason."""
+        """The message: "does not apply to the tree" and where, or git's reason."""
         if self.path is not None:
             return f"does not apply to the tree (at {_show(self.path, quote=False)})"
         return f"does not apply to the tree: git apply: {self.reason}"
