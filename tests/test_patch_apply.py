@@ -233,6 +233,21 @@ def test_series_stacks_as_git_does(tmp_path: Path) -> None:
     assert end.read_text("s.c") == second.decode().replace("\r\n", "\n")  # as open() reads
 
 
+def test_mbox_with_from_lines_in_bodies(tmp_path: Path) -> None:
+    """git format-patch does not escape a commit message line starting with "From ":
+    it stays in its message (the subject and the diff of each patch are kept)."""
+    p1 = make_patch(tmp_path, {"f.c": LINES}, {"f.c": LINES.replace(b"line 2\n", b"2\n")})
+    p2 = make_patch(tmp_path, {"f.c": LINES}, {"f.c": LINES.replace(b"line 9\n", b"9\n")})
+    body = b"From the datasheet: the spec says so.\nFrom me, 12:30 too.\n\n---\n"
+    first = p1.replace(b"\n---\n", b"\n" + body, 1)
+    mbox = first + p2.replace(b"\n---\n", b"\n" + body, 1)
+    lone = first[first.index(b"\n") + 1 :]  # one email, without an mbox From line
+    patches = parse_mbox(mbox) + parse_mbox(lone)
+    assert [p.subject for p in patches] == ["the change"] * 3
+    assert [p.files for p in patches] == [("f.c",)] * 3
+    assert same_as_git(tmp_path, {"f.c": LINES}, [mbox]) is not None  # git: the first
+
+
 def test_before_and_after_either_way(tmp_path: Path) -> None:
     """The tree before the patch (b4 am --check) or after it (b4 prep --check)."""
     changed = LINES.replace(b"line 7\n", b"seven\n")

@@ -37,6 +37,10 @@ _SUBJECT_TAG = re.compile(r"^\s*(\[[^\]]*\]\s*)+")
 _NO_DIFF = "No valid patches in input"
 # An mbox needs a "From " line before each message; a lone email may have none.
 _FROM_LINE = b"From kconsist Thu Jan  1 00:00:00 1970\n"
+# What tells a message's "From " line from a body line that starts with "From " (git
+# format-patch does not escape those): a time and a year after it, as git mailsplit
+# decides it.
+_SEPARATOR = re.compile(rb"From \S+ .*\d:\d\d(?::\d\d)?\b.*\d{4}")
 
 
 class PatchError(TreeError):
@@ -97,7 +101,12 @@ def parse_mbox(data: bytes, where: str = "mbox") -> list[Patch]:
 
 def _messages(data: bytes) -> list[bytes]:
     """The messages of an mbox, as bytes (``mailbox`` reads files only: the data goes
-    to a private temporary file first)."""
+    to a private temporary file first). A body line starting with ``From `` that is no
+    message separator is escaped first (``>From``), as mbox writers should have."""
+    data = b"".join(
+        b">" + line if line.startswith(b"From ") and not _SEPARATOR.match(line) else line
+        for line in data.splitlines(keepends=True)
+    )
     if not data.startswith(b"From "):
         data = _FROM_LINE + data
     with tempfile.TemporaryDirectory(prefix="kconsist-mbox-") as tmp:
