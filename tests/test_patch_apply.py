@@ -368,3 +368,26 @@ def _rest(message: str) -> str:
     if "not a plain" in message:
         return " (empty, '.', '..' or '.git' component)\n"
     return "\n"
+
+
+def test_revision_range_with_a_path_outside_the_tree(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A crafted commit whose tree has a '..' entry (git mktree takes it): its patch
+    names ../passwd, refused like any other."""
+    environ = env(tmp_path / "home")
+    repo = make_repo(tmp_path / "linux", environ)
+    (tmp_path / "passwd").write_bytes(b"root\n")
+    blob = run(["git", "hash-object", "-w", "--stdin"], repo, environ, b"secret\n").stdout
+    sub = run(["git", "mktree"], repo, environ, f"100644 blob {blob.strip()}\tpasswd\n".encode())
+    listing = git(repo, environ, "ls-tree", "HEAD") + f"040000 tree {sub.stdout.strip()}\t..\n"
+    tree = run(["git", "mktree"], repo, environ, listing.encode()).stdout.strip()
+    evil = git(repo, environ, "commit-tree", tree, "-p", "HEAD", "-m", "evil").strip()
+    git(repo, environ, "branch", "evil", evil)
+    assert main(["series", "--tree", str(repo), "master..evil"]) == 2
+    out, err = capsys.readouterr()
+    assert (out, err) == (
+        "",
+        "kconsist: error: master..evil: message 1: patch path '../passwd' leaves the tree\n",
+    )
+    assert (tmp_path / "passwd").read_bytes() == b"root\n"
