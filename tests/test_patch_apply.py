@@ -207,6 +207,32 @@ def test_refused_as_git_refuses(tmp_path: Path, files: Files, why: str) -> None:
     assert same_as_git(tmp_path, files, [patch]) is None, why
 
 
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({"f.c": LINES}, "(at f.c)"),  # the hunk does not fit
+        ({}, "(at f.c: does not exist in the tree)"),
+        ({"f.c": LINES, "b.bin": b"\0\1\2"}, "(at b.bin: cannot apply binary patch to 'b.bin'"),
+    ],
+)
+def test_refusal_names_the_file_and_gits_reason(tmp_path: Path, files: Files, message: str) -> None:
+    """A binary change without its data (a plain ``git diff``) is refused by git, as
+    is a change to a missing file: kconsist says where and why."""
+    repo, environ = _repo(tmp_path / "author", {"f.c": LINES, "b.bin": b"\0\1\2"})
+    _write(repo, {"f.c": LINES.replace(b"line 2\n", b"2\n"), "b.bin": b"\0\1\3"})
+    diff = subprocess.run(["git", "diff"], cwd=repo, env=environ, capture_output=True).stdout
+    assert b"Binary files a/b.bin and b/b.bin differ" in diff
+    if "binary" not in message:
+        diff = diff[diff.index(b"diff --git a/f.c") :]
+    drifted = {k: v.replace(b"line 3\n", b"3\n") for k, v in files.items()}
+    assert same_as_git(tmp_path, drifted, [diff]) is None
+    root = tmp_path / "tree"
+    _write(root, drifted)
+    with pytest.raises(PatchError) as refused:
+        before_and_after(KernelTree(root), parse_email(diff), "p.eml")
+    assert str(refused.value).startswith(f"p.eml: does not apply to the tree {message}")
+
+
 def test_corrupt_patch_refused_with_gits_reason(tmp_path: Path) -> None:
     patch = make_patch(tmp_path, {"f.c": LINES}, {"f.c": LINES.replace(b"line 9\n", b"9\n")})
     corrupt = patch.replace(b"-line 9\n", b"-line 9\n-line 10\n", 1)

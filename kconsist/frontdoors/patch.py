@@ -58,9 +58,17 @@ class Mismatch(Exception):
 
     def describe(self) -> str:
         """The message: "does not apply to the tree" and where, or git's reason."""
-        if self.path is not None:
-            return f"does not apply to the tree (at {_show(self.path, quote=False)})"
-        return f"does not apply to the tree: git apply: {self.reason}"
+        if self.path is None:
+            return f"does not apply to the tree: git apply: {self.reason}"
+        where = _show(self.path, quote=False)
+        # git's other reasons than "the hunks do not fit" (which the path says), about
+        # its index: the one holding the tree's files
+        why = [
+            r.removeprefix(f"{self.path}: ").replace(" in index", " in the tree")
+            for r in self.reason.split("; ")
+            if not r.startswith("patch failed: ") and not r.endswith(": patch does not apply")
+        ]
+        return f"does not apply to the tree (at {where}{': ' + why[0] if why else ''})"
 
 
 @dataclass(frozen=True)
