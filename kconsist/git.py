@@ -193,6 +193,12 @@ def format_patch(root: Path, rev_range: str) -> bytes:
 # -- applying patches in a scratch repository ------------------------------------------
 
 
+def reasons(error: GitError) -> str:
+    """git's ``error:`` lines, on one line (else the error's own message)."""
+    said = [ln[len("error: ") :] for ln in error.stderr.splitlines() if ln.startswith("error: ")]
+    return "; ".join(said) or error.message
+
+
 class ApplyError(GitError):
     """``git apply`` refused a patch: ``reason`` is what git said (its ``error:``
     lines), ``path`` the file it failed at when it names one."""
@@ -235,7 +241,8 @@ class Scratch:
             LC_ALL="C",
             LANGUAGE="C",
         )
-        run_bytes(self.root, "init", "-q", "--bare", str(self.root / "repo.git"), env=self.env)
+        repo = str(self.root / "repo.git")
+        run_bytes(self.root, "init", "-q", "--bare", "--template=", repo, env=self.env)
 
     def _remove(self) -> None:
         if os.getpid() == self._owner:  # not from a forked child: the parent still uses it
@@ -296,11 +303,9 @@ class Scratch:
         try:
             self._git("apply", "--cached", *(["-R"] if reverse else []), stdin=diff, index=index)
         except GitError as e:
-            errors = [ln for ln in e.stderr.splitlines() if ln.startswith("error: ")]
             misfit = _MISFIT.search(e.stderr)
-            reason = "; ".join(ln.removeprefix("error: ") for ln in errors) or e.message
             path = (misfit.group(1) or misfit.group(2)) if misfit else None
-            raise ApplyError(reason, path) from None
+            raise ApplyError(reasons(e), path) from None
 
     def _read(self, index: Path) -> dict[str, bytes]:
         """Path -> contents of the regular files in the index (a symlink's or a

@@ -158,8 +158,7 @@ def _paths(diff: bytes, where: str) -> tuple[str, ...]:
     except git.GitError as e:
         if _NO_DIFF in e.stderr:
             raise PatchError("malformed patch email: no diff found in it", file=where) from None
-        reason = "; ".join(_errors(e.stderr)) or e.message
-        raise PatchError(f"malformed diff: git apply: {reason}", file=where) from None
+        raise PatchError(f"malformed diff: git apply: {git.reasons(e)}", file=where) from None
     try:  # the names as written: git strips a leading "/" with the "a/" of -p1
         written = scratch.paths(diff, strip=0)
     except git.GitError:
@@ -170,10 +169,6 @@ def _paths(diff: bytes, where: str) -> tuple[str, ...]:
     for name in paths:
         _check_path(name, where)
     return tuple(paths)
-
-
-def _errors(said: str) -> list[str]:
-    return [ln.removeprefix("error: ") for ln in said.splitlines() if ln.startswith("error: ")]
 
 
 def _check_path(name: str, where: str) -> None:
