@@ -137,13 +137,13 @@ def emails() -> st.SearchStrategy[bytes]:
 
 
 def mboxes() -> st.SearchStrategy[bytes]:
-    return st.lists(emails(), min_size=0, max_size=4).map(b"".join)
+    return st.lists(emails(), min_size=0, max_size=3).map(b"".join)
 
 
 # -- the functions ------------------------------------------------------------------
 
 
-@settings(SETTINGS, max_examples=100)
+@settings(SETTINGS, max_examples=60)
 @given(data=mboxes())
 def test_reading_and_applying(data: bytes) -> None:
     """Parsed and applied either way: patches, or a PatchError naming the mbox."""
