@@ -118,7 +118,10 @@ class KernelTree:
     def exists(self, rel: str) -> bool:
         if rel in self.overlay:
             return self.overlay[rel] is not None
-        return (self.root / rel).is_file()
+        try:
+            return (self.root / rel).is_file()
+        except OSError:  # e.g. a name too long for the file system: no such file
+            return False
 
     def read_text(self, rel: str, keep_newlines: bool = False) -> str:
         """The file's text; ``keep_newlines`` keeps CRLF as is (for byte-exact edits)."""
@@ -126,7 +129,10 @@ class KernelTree:
             text = self.overlay[rel]
             if text is None:
                 raise TreeError("no such file", file=rel)
-            return text
+            # Kept byte for byte (a patch's result); read as open() reads the disk.
+            if keep_newlines or "\r" not in text:
+                return text
+            return text.replace("\r\n", "\n").replace("\r", "\n")
         newline = "" if keep_newlines else None
         try:
             with open(

@@ -92,7 +92,7 @@ def test_patch_that_does_not_apply(series: tuple[Path, dict[str, str], list[byte
         (b"Subject: [PATCH] hello\n\nno diff here\n", "no diff found in it"),
         (
             b"Subject: [PATCH] x\n\ndiff --git a/K b/K\n--- a/K\n+++ b/K\n@@ -1,3 +1,3 @@\n x\n",
-            "malformed diff: Hunk is shorter than expected",
+            "malformed diff: git apply: corrupt patch at line 6",  # git's reason
         ),
     ],
 )

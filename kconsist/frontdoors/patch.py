@@ -1,29 +1,46 @@
 """Patch emails and mboxes, and applying a patch to a :class:`KernelTree` in memory.
 
-A patch is laid over the tree as an overlay; the working tree is never written.
-Whether a patch is already in the tree is decided per patch: when every hunk's
-post-image is present it is applied (the tree is *after* it, as under ``b4 prep
---check``); when every pre-image matches it applies (the tree is *before* it, as under
-``b4 am --check``); otherwise it does not apply.
+Emails and mboxes are read with the standard library (:mod:`email`, :mod:`mailbox`);
+the diff is parsed and applied by git itself (:class:`kconsist.git.Scratch`: ``git
+apply --cached`` to a throw-away index holding the files the patch touches, as the
+tree, overlay included, has them), so a patch applies here exactly when ``git apply``
+applies it, with the same result byte for byte (offsets, CRLF, ``\\ No newline at end
+of file``, renames), and one git refuses is refused with git's reason. The result is
+laid over the tree as an overlay; the working tree is never written.
+
+Whether a patch is already in the tree is decided per patch: when it reverses
+(``git apply -R``) it is applied (the tree is *after* it, as under ``b4 prep
+--check``); else when it applies, the tree is *before* it (as under ``b4 am --check``);
+otherwise it does not apply.
+
+Every path a patch names must be a plain path inside the tree (relative, without
+``.``, ``..`` or ``.git`` components): one that is not is an input error naming it,
+raised before any file of the tree is read.
 """
 
 from __future__ import annotations
 
-import email
-import email.policy
+import mailbox
+import posixpath
 import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email import message_from_bytes, policy
+from email.message import Message
+from pathlib import Path
 
-import unidiff
-
+from kconsist import git
 from kconsist.tree import KernelTree, TreeError
 
-DEV_NULL = "/dev/null"
-_MBOX_FROM = re.compile(rb"^From \S+ +\w{3} \w{3} [ \d]?\d \d\d:\d\d:\d\d \d{4}\r?\n", re.M)
-_DIFF_START = re.compile(r"^(diff --git |--- \S)", re.M)
 _SUBJECT_TAG = re.compile(r"^\s*(\[[^\]]*\]\s*)+")
+_NO_DIFF = "No valid patches in input"
+# An mbox needs a "From " line before each message; a lone email may have none.
+_FROM_LINE = b"From kconsist Thu Jan  1 00:00:00 1970\n"
+# What tells a message's "From " line from a body line that starts with "From " (git
+# format-patch does not escape those): a time and a year after it, as git mailsplit
+# decides it.
+_SEPARATOR = re.compile(rb"From \S+ .*\d:\d\d(?::\d\d)?\b.*\d{4}")
 
 
 class PatchError(TreeError):
@@ -31,28 +48,36 @@ class PatchError(TreeError):
 
 
 class Mismatch(Exception):
-    """The patch's pre-image (post-image when reverting) is not in the tree."""
+    """git refuses the patch (reversed, when reverting) on the tree: ``path`` is the
+    file where it does not fit, when git names one, ``reason`` what git said."""
 
-    def __init__(self, path: str):
-        super().__init__(path)
+    def __init__(self, path: str | None, reason: str = ""):
+        super().__init__(path or reason)
         self.path = path
+        self.reason = reason
+
+    def describe(self) -> str:
+        """The message: "does not apply to the tree" and where, or git's reason."""
+        if self.path is None:
+            return f"does not apply to the tree: git apply: {self.reason}"
+        where = _show(self.path, quote=False)
+        # git's other reasons than "the hunks do not fit" (which the path says), about
+        # its index: the one holding the tree's files
+        why = [
+            r.removeprefix(f"{self.path}: ").replace(" in index", " in the tree")
+            for r in self.reason.split("; ")
+            if not r.startswith("patch failed: ") and not r.endswith(": patch does not apply")
+        ]
+        return f"does not apply to the tree (at {where}{': ' + why[0] if why else ''})"
 
 
 @dataclass(frozen=True)
 class Patch:
     subject: str
-    diff: unidiff.PatchSet
+    diff: bytes  # the email's text, as git apply reads it
+    files: tuple[str, ...]  # every tree-relative path it touches (old and new names)
     msgid: str = ""
-
-    @property
-    def files(self) -> list[str]:
-        """Every tree-relative path the patch touches (old and new names)."""
-        out: dict[str, None] = {}
-        for pf in self.diff:
-            for name in (pf.source_file, pf.target_file):
-                if name and name != DEV_NULL:
-                    out[_strip(name)] = None
-        return list(out)
+    where: str = ""  # how errors name the email: its file (and message number)
 
 
 # -- reading ------------------------------------------------------------------------
@@ -60,21 +85,20 @@ class Patch:
 
 def parse_email(data: bytes, where: str = "patch") -> Patch:
     """One patch email (headers, body, diff; an mbox ``From `` line is allowed)."""
-    msg = email.message_from_bytes(data, policy=email.policy.default)
-    assert isinstance(msg, EmailMessage)
-    body = _body(msg, where)
-    subject = _SUBJECT_TAG.sub("", " ".join(str(msg.get("Subject", "")).split()))
-    return Patch(subject, _diff(body, where), str(msg.get("Message-ID", "")).strip("<> "))
+    msg = message_from_bytes(data, policy=policy.default)
+    subject = _SUBJECT_TAG.sub("", " ".join(_header(msg, "Subject").split()))
+    diff = _body(msg)
+    msgid = _header(msg, "Message-ID").strip("<> ")
+    return Patch(subject, diff, _paths(diff, where), msgid, where)
 
 
 def parse_mbox(data: bytes, where: str = "mbox") -> list[Patch]:
     """The patch emails of an mbox, in order; messages without a diff (a cover letter)
     are left out."""
-    chunks = [c for c in _MBOX_FROM.split(data) if c.strip()]
     patches = []
-    for i, chunk in enumerate(chunks, 1):
+    for i, message in enumerate(_messages(data), 1):
         try:
-            patches.append(parse_email(chunk, f"{where}: message {i}"))
+            patches.append(parse_email(message, f"{where}: message {i}"))
         except PatchError as e:
             if "no diff" not in e.message:
                 raise
@@ -83,33 +107,88 @@ def parse_mbox(data: bytes, where: str = "mbox") -> list[Patch]:
     return patches
 
 
-def _body(msg: EmailMessage, where: str) -> str:
-    parts = [p for p in msg.walk() if p.get_content_type() == "text/plain"]
-    if not parts and not msg.is_multipart():
-        parts = [msg]
+def _messages(data: bytes) -> list[bytes]:
+    """The messages of an mbox, as bytes (``mailbox`` reads files only: the data goes
+    to a private temporary file first). A body line starting with ``From `` that is no
+    message separator is escaped first (``>From``), as mbox writers should have."""
+    data = b"".join(
+        b">" + line if line.startswith(b"From ") and not _SEPARATOR.match(line) else line
+        for line in data.splitlines(keepends=True)
+    )
+    if not data.startswith(b"From "):
+        data = _FROM_LINE + data
+    with tempfile.TemporaryDirectory(prefix="kconsist-mbox-") as tmp:
+        path = Path(tmp) / "mbox"
+        path.write_bytes(data)
+        box = mailbox.mbox(path, create=False)
+        try:
+            return [box.get_bytes(key) for key in box.iterkeys()]
+        finally:
+            box.close()
+
+
+def _header(msg: Message, name: str) -> str:
+    """A header's text ('' when absent or beyond the parser: a mailing list's email may
+    hold anything)."""
     try:
-        return "\n".join(str(p.get_content()) for p in parts)
-    except (LookupError, ValueError) as e:
-        raise PatchError(f"malformed patch email: {e}", file=where) from None
+        value = msg.get(name)
+        return "" if value is None else str(value)
+    except (ValueError, LookupError, TypeError, AttributeError):
+        return ""
 
 
-def _diff(body: str, where: str) -> unidiff.PatchSet:
-    start = _DIFF_START.search(body)
-    if not start:
-        raise PatchError("malformed patch email: no diff found in it", file=where)
-    text = body[start.start() :]
-    text = re.split(r"^-- \r?$", text, maxsplit=1, flags=re.M)[0]  # the signature
+def _body(msg: Message) -> bytes:
+    """The transfer-decoded bytes of the email's text parts (an inline patch, or one
+    attached as text/x-patch), charset untouched: git applies bytes."""
+    parts = [p for p in msg.walk() if not p.is_multipart() and p.get_content_maintype() == "text"]
+    return b"\n".join(_payload(p) for p in parts)
+
+
+def _payload(part: Message) -> bytes:
+    data = part.get_payload(decode=True)
+    return data if isinstance(data, bytes) else b""
+
+
+def _paths(diff: bytes, where: str) -> tuple[str, ...]:
+    """The tree paths of the diff as git reads it; every one checked to stay inside
+    the tree before anything reads it."""
+    scratch = git.scratch()
     try:
-        diff = unidiff.PatchSet(text)
-    except unidiff.UnidiffParseError as e:
-        raise PatchError(f"malformed diff: {e}", file=where) from None
-    if not len(diff):
-        raise PatchError("malformed patch email: no diff found in it", file=where)
-    return diff
+        paths = scratch.paths(diff)
+    except git.GitError as e:
+        if _NO_DIFF in e.stderr:
+            raise PatchError("malformed patch email: no diff found in it", file=where) from None
+        raise PatchError(f"malformed diff: git apply: {git.reasons(e)}", file=where) from None
+    try:  # the names as written: git strips a leading "/" with the "a/" of -p1
+        written = scratch.paths(diff, strip=0)
+    except git.GitError:
+        written = []  # git-style headers do not parse with -p0: their -p1 names tell
+    for name in written:
+        if name.startswith("/"):
+            raise PatchError(f"patch path {_show(name)} leaves the tree", file=where)
+    for name in paths:
+        _check_path(name, where)
+    return tuple(paths)
 
 
-def _strip(name: str) -> str:
-    return name[2:] if name.startswith(("a/", "b/")) else name
+def _check_path(name: str, where: str) -> None:
+    parts = name.split("/")
+    if name.startswith("/") or posixpath.normpath(name).split("/")[0] == "..":
+        raise PatchError(f"patch path {_show(name)} leaves the tree", file=where)
+    if any(p in ("", ".", "..") or p.lower() == ".git" for p in parts):
+        raise PatchError(
+            f"patch path {_show(name)} is not a plain tree path (empty, '.', '..' or"
+            " '.git' component)",
+            file=where,
+        )
+
+
+def _show(name: str, quote: bool = True) -> str:
+    """A path on one line, whatever bytes it holds (quoted as a Python string when it
+    holds a quote, space or unprintable character)."""
+    if not name.isprintable() or "'" in name or " " in name:
+        return repr(name)
+    return f"'{name}'" if quote else name
 
 
 # -- applying -----------------------------------------------------------------------
@@ -124,7 +203,7 @@ def before_and_after(tree: KernelTree, patch: Patch, where: str) -> tuple[Kernel
     try:
         return tree, tree.with_overlay(overlay(tree, patch, reverse=False))
     except Mismatch as e:
-        raise PatchError(f"does not apply to the tree (at {e.path})", file=where) from None
+        raise PatchError(e.describe(), file=where) from None
 
 
 def on_top_of(
@@ -139,65 +218,19 @@ def on_top_of(
 
 
 def overlay(tree: KernelTree, patch: Patch, reverse: bool = False) -> dict[str, str | None]:
-    """The file contents after applying (or reverting) ``patch``; raises :class:`Mismatch`."""
-    changes: dict[str, str | None] = {}
-    view = tree
-    for pf in patch.diff:
-        if pf.is_binary_file:
-            continue
-        old, new = _strip(pf.source_file), _strip(pf.target_file)
-        if reverse:
-            old, new = new, old
-        if old == DEV_NULL and view.exists(new):
-            raise Mismatch(new)  # a file the patch creates is there already
-        text = _read(view, old) if old != DEV_NULL else None
-        result = _apply_file(text, pf, reverse, old)
-        step: dict[str, str | None] = {}
-        if old != DEV_NULL and old != new:
-            step[old] = None
-        if new != DEV_NULL:
-            step[new] = result
-        changes.update(step)
-        view = view.with_overlay(step)
-    return changes
-
-
-def _read(tree: KernelTree, rel: str) -> str | None:
-    return tree.read_text(rel) if tree.exists(rel) else None
-
-
-def _apply_file(text: str | None, pf: unidiff.PatchedFile, reverse: bool, path: str) -> str:
-    if text is None:
-        if any(_image(h, after=reverse) for h in pf):
-            raise Mismatch(path)
-        text = ""
-    lines = text.splitlines()
-    out: list[str] = []
-    cursor = 0
-    for hunk in pf:
-        pre, post = _image(hunk, after=reverse), _image(hunk, after=not reverse)
-        start = (hunk.target_start if reverse else hunk.source_start) - 1
-        pos = _find(lines, pre, cursor, max(start, 0))
-        if pos is None:
-            raise Mismatch(path)
-        out += lines[cursor:pos] + post
-        cursor = pos + len(pre)
-    out += lines[cursor:]
-    return "".join(line + "\n" for line in out)
-
-
-def _image(hunk: unidiff.Hunk, after: bool) -> list[str]:
-    wanted = (lambda ln: ln.is_added) if after else (lambda ln: ln.is_removed)
-    return [ln.value.rstrip("\r\n") for ln in hunk if ln.is_context or wanted(ln)]
-
-
-def _find(lines: Sequence[str], seq: Sequence[str], lo: int, near: int) -> int | None:
-    """Where ``seq`` occurs in ``lines`` at or after ``lo``, nearest to ``near``."""
-    if not seq:
-        return min(max(near, lo), len(lines))
-    hits = [
-        i
-        for i in range(lo, len(lines) - len(seq) + 1)
-        if lines[i] == seq[0] and list(lines[i : i + len(seq)]) == list(seq)
-    ]
-    return min(hits, key=lambda i: abs(i - near)) if hits else None
+    """The files ``patch`` changes, after applying (or reverting) it with git; the
+    contents byte for byte (as text with surrogateescape, as :class:`KernelTree` keeps
+    them). Raises :class:`Mismatch` when git refuses it."""
+    base = {
+        rel: tree.read_text(rel, keep_newlines=True).encode("utf-8", "surrogateescape")
+        for rel in patch.files
+        if tree.exists(rel)
+    }
+    try:
+        result = git.scratch().apply(base, patch.diff, reverse=reverse)
+    except git.ApplyError as e:
+        raise Mismatch(e.path, e.reason) from None
+    return {
+        rel: None if data is None else data.decode("utf-8", "surrogateescape")
+        for rel, data in result.items()
+    }

@@ -79,8 +79,7 @@ def _apply(tree: KernelTree, p: Patch, i: int, n: int, reverse: bool) -> KernelT
     try:
         return tree.with_overlay(patch.overlay(tree, p, reverse=reverse))
     except patch.Mismatch as e:
-        what = f"patch {i}/{n} '{p.subject}'"
-        raise PatchError(f"{what} does not apply to the tree (at {e.path})") from None
+        raise PatchError(f"patch {i}/{n} '{p.subject}' {e.describe()}", file=p.where) from None
 
 
 def run(
