@@ -499,11 +499,12 @@ def _named_symbols(
 @cache
 def path_glob(pattern: str) -> re.Pattern[str]:
     """What a fact's ``paths`` glob matches (tree-relative, ``{arch}`` already replaced):
-    ``**`` spans directories, ``*`` and ``?`` do not."""
+    ``**`` spans directories, ``*`` and ``?`` do not. Any other byte of a name, a newline
+    included (``re.S``), is matched like a letter: no file is missed for its name."""
     out = []
     for token in re.split(r"(\*\*|\*|\?)", pattern):
         out.append({"**": ".*", "*": "[^/]*", "?": "[^/]"}.get(token, re.escape(token)))
-    return re.compile("".join(out))
+    return re.compile("".join(out), re.S)
 
 
 def _fact(raw: dict[str, Any], file: str, line: int | None) -> FactSpec:

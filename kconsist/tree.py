@@ -200,15 +200,29 @@ class KernelTree:
             raise TreeError("top Makefile has no VERSION/PATCHLEVEL", file="Makefile")
         return int(values["VERSION"]), int(values["PATCHLEVEL"])
 
+    def _arch_dirs(self) -> list[str]:
+        """Every directory under arch/, on disk or in the overlay, sorted."""
+        on_disk = (self.root / "arch").iterdir()
+        names = {p.name for p in on_disk if p.is_dir()}
+        names |= {rel.split("/")[1] for rel in self.overlay if rel.startswith("arch/")}
+        return sorted(n for n in names if "/" not in n and n)
+
     def arches(self) -> list[str]:
         """Architecture directories: those under arch/ that have a Kconfig."""
-        arch_dir = self.root / "arch"
-        return sorted(p.name for p in arch_dir.iterdir() if (p / "Kconfig").is_file())
+        return [n for n in self._arch_dirs() if self.exists(f"arch/{n}/Kconfig")]
+
+    def not_arches(self) -> dict[str, str]:
+        """Directories under arch/ that hold files but no Kconfig, each with why it is
+        not an arch: what a whole-tree audit lists as skipped rather than leaving out."""
+        return {
+            name: why_not_arch(name)
+            for name in self._arch_dirs()
+            if not self.exists(f"arch/{name}/Kconfig") and next(self.files(f"arch/{name}"), None)
+        }
 
     def arch_env(self, name: str) -> ArchEnv:
         if name not in self.arches():
-            known = ", ".join(self.arches())
-            raise TreeError(f"no architecture '{name}' in this tree (known: {known})")
+            raise TreeError(why_not_arch(name), file=f"arch/{name}/Kconfig")
         major, minor = self.version
         env = {
             "srctree": str(self.root),
@@ -239,3 +253,8 @@ class KernelTree:
             env["HEADER_ARCH"] = UM_HEADER_ARCH
             env["SUBARCH"] = UM_HEADER_ARCH
         return ArchEnv(name=name, env=env)
+
+
+def why_not_arch(name: str) -> str:
+    """Why ``arch/<name>`` is not checked: the message of an arch without a Kconfig."""
+    return f"arch/{name} has no Kconfig, so arch {name} cannot be checked"
