@@ -11,7 +11,7 @@ import json
 import re
 import string
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -496,7 +496,7 @@ def _named_symbols(
     return tuple((n, line) for n, line in out.items() if n not in required)
 
 
-@cache
+@lru_cache(maxsize=1024)  # patterns x arches of the loaded rules; bounded all the same
 def path_glob(pattern: str) -> re.Pattern[str]:
     """What a fact's ``paths`` glob matches (tree-relative, ``{arch}`` already replaced):
     ``**`` spans directories, ``*`` and ``?`` do not. Any other byte of a name, a newline

@@ -7,12 +7,16 @@ and checked without touching the working tree.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 # ARCH values that select a word size inside one SRCARCH (scripts/subarch.include and
 # the top Makefile). Auditing uses ARCH=SRCARCH so both word sizes stay reachable;
@@ -29,7 +33,6 @@ UM_HEADER_ARCH = "x86"
 
 
 _CONFIG_LINE = re.compile(r"^[ \t]*(?:menu)?config[ \t]+(\w+)", re.M)
-_SYMBOLS: dict[tuple[str, str], frozenset[str]] = {}
 
 
 class TreeError(Exception):
@@ -179,18 +182,7 @@ class KernelTree:
         """Every symbol a ``config``/``menuconfig`` line of any Kconfig file defines:
         what "defined nowhere in this tree" is decided against. Read on first use only
         (a rule names a symbol the arch at hand does not define)."""
-        key = self.state_key()
-        if key not in _SYMBOLS:
-            names: set[str] = set()
-            for rel in self.files(""):
-                if rel.rsplit("/", 1)[-1].startswith("Kconfig"):
-                    try:
-                        names.update(_CONFIG_LINE.findall(self.read_text(rel)))
-                    except TreeError:
-                        continue  # reported by the arches that read it
-            _SYMBOLS.clear()  # one tree state at a time is what a run needs
-            _SYMBOLS[key] = frozenset(names)
-        return _SYMBOLS[key]
+        return _kconfig_symbols(self)
 
     @property
     def version(self) -> tuple[int, int]:
@@ -253,6 +245,53 @@ class KernelTree:
             env["HEADER_ARCH"] = UM_HEADER_ARCH
             env["SUBARCH"] = UM_HEADER_ARCH
         return ArchEnv(name=name, env=env)
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+# Tree-wide scans kept per function: the states of one run (a front door's before and
+# after, a series' patches one by one) and the arguments it asks with (a prefix, a
+# directory) fit; more is evicted, least recently used first.
+PER_TREE_STATE_ENTRIES = 16
+
+
+def per_tree_state(
+    scan: Callable[Concatenate[KernelTree, P], T],
+) -> Callable[Concatenate[KernelTree, P], T]:
+    """Decorator: ``scan(tree, *args)``, a read of the whole tree, done once per tree
+    state and arguments. The key is :meth:`KernelTree.state_key` (the root and the
+    overlay's contents), never the tree object's identity: two trees with the same
+    files share the result, and an overlay that changes a file does not."""
+    memo: OrderedDict[tuple[Hashable, ...], T] = OrderedDict()
+    signature = inspect.signature(scan)
+
+    @functools.wraps(scan)
+    def cached(tree: KernelTree, *args: P.args, **kwargs: P.kwargs) -> T:
+        bound = signature.bind(tree, *args, **kwargs)
+        bound.apply_defaults()  # f(tree) and f(tree, "") are one entry
+        key = (tree.state_key(), *list(bound.arguments.values())[1:])
+        if key in memo:
+            memo.move_to_end(key)
+        else:
+            memo[key] = scan(tree, *args, **kwargs)
+            if len(memo) > PER_TREE_STATE_ENTRIES:
+                memo.popitem(last=False)
+        return memo[key]
+
+    return cached
+
+
+@per_tree_state
+def _kconfig_symbols(tree: KernelTree) -> frozenset[str]:
+    names: set[str] = set()
+    for rel in tree.files(""):
+        if rel.rsplit("/", 1)[-1].startswith("Kconfig"):
+            try:
+                names.update(_CONFIG_LINE.findall(tree.read_text(rel)))
+            except TreeError:
+                continue  # reported by the arches that read it
+    return frozenset(names)
 
 
 def why_not_arch(name: str) -> str:
