@@ -145,6 +145,20 @@ def test_staged_deletion_of_a_whole_arch_is_reported(repo: tuple[Path, dict[str,
     assert proc.stdout.splitlines()[0] == ARCH_GONE
 
 
+def test_staged_deletion_of_a_sourced_kconfig_is_reported(
+    repo: tuple[Path, dict[str, str]],
+) -> None:
+    """mm/Kconfig, which the top Kconfig sources: every arch fails to load, each says so."""
+    root, environ = repo
+    git(root, environ, "rm", "-q", "mm/Kconfig")
+    proc = kconsist(["precommit"], root, environ)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert [line.rsplit(" (arch ", 1)[1] for line in lines[:-1]] == ["powerpc)", "sparc)", "x86)"]
+    assert all(line.startswith("Kconfig:6: input error: ") for line in lines[:-1])
+    assert all("mm/Kconfig" in line for line in lines[:-1])
+
+
 def test_a_deleted_arch_kconfig_already_committed_is_not_new(
     repo: tuple[Path, dict[str, str]],
 ) -> None:
