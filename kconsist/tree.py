@@ -196,8 +196,13 @@ class KernelTree:
         """Every directory under arch/, on disk or in the overlay, sorted."""
         on_disk = (self.root / "arch").iterdir()
         names = {p.name for p in on_disk if p.is_dir()}
-        names |= {rel.split("/")[1] for rel in self.overlay if rel.startswith("arch/")}
-        return sorted(n for n in names if "/" not in n and n)
+        # arch/<a>/...: a file right under arch/ (arch/Kconfig) names no directory.
+        names |= {
+            rel.split("/")[1]
+            for rel in self.overlay
+            if rel.count("/") >= 2 and rel.startswith("arch/")
+        }
+        return sorted(n for n in names if n)
 
     def arches(self) -> list[str]:
         """Architecture directories: those under arch/ that have a Kconfig."""

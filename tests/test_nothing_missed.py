@@ -199,3 +199,4 @@ def test_arches_follow_the_overlay() -> None:
     new = tree.with_overlay({"arch/vax/Kconfig": "config VAX\n\tdef_bool y\n"})
     assert new.arches() == ["powerpc", "sparc", "vax", "x86"]
     assert tree.not_arches() == {}
+    assert tree.with_overlay({"arch/Kconfig": "# edited\n"}).not_arches() == {}
