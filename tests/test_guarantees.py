@@ -3,6 +3,7 @@ included, leaves a real git checkout byte for byte as it was (README, "Guarantee
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,18 @@ def test_no_command_but_fix_writes_the_tree(
     assert proc.returncode == code, proc.stdout + proc.stderr
     assert files(repo) == before
     assert git(repo, environ, "status", "--porcelain") == status
+
+
+def test_readme_guarantees_name_tests_that_exist() -> None:
+    """Every ``module::name`` the README's "Guarantees" table cites is a test function."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("## Guarantees", 1)[1].split("\n## ", 1)[0]
+    cited = re.findall(r"`(test_\w+)::(\w+)`", section)
+    assert len(cited) >= 20
+    tests = Path(__file__).resolve().parent
+    missing = [
+        f"{module}::{name}"
+        for module, name in cited
+        if f"def {name}(" not in (tests / f"{module}.py").read_text()
+    ]
+    assert missing == []
