@@ -71,8 +71,11 @@ def audit(
     progress: Callable[[str], None] | None = None,
     jobs: int = 1,
 ) -> AuditResult:
-    """Check ``rules`` on each arch (default: all), ``jobs`` arches at a time."""
+    """Check ``rules`` on each arch (default: all, and a directory under arch/ without a
+    Kconfig is listed as skipped), ``jobs`` arches at a time. An arch named that the tree
+    does not have (a change deleted its Kconfig) is an input error of that arch."""
     names = tree.arches() if arches is None else list(arches)
+    not_arches = tree.not_arches() if arches is None else {}
     if jobs > 1 and len(names) > 1:
         read_shared(tree, [spec for r in rules for spec in r.facts.values()])
         outcomes = _in_parallel(tree, rules, names, progress, jobs)
@@ -82,7 +85,9 @@ def audit(
             if progress:
                 progress(arch)
             outcomes.append(audit_arch(tree, rules, arch))
-    return _merge(rules, outcomes)
+    result = _merge(rules, outcomes)
+    result.skipped += [Skipped(None, why, (name,)) for name, why in not_arches.items()]
+    return result
 
 
 def _in_parallel(
@@ -102,8 +107,8 @@ def _in_parallel(
 
 
 def audit_arch(tree: KernelTree, rules: list[Rule], arch: str) -> _ArchOutcome:
-    ctx = ArchContext(tree, tree.arch_env(arch))
     try:
+        ctx = ArchContext(tree, tree.arch_env(arch))
         _ = ctx.kconf  # load now, so a parse error is this arch's error
     except TreeError as e:
         error = InputError(e.file or f"arch/{arch}/Kconfig", e.line, e.message, arch)

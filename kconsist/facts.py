@@ -19,7 +19,7 @@ from kconsist.findings import Fact
 from kconsist.kconfig.formula import USER_PREFIX, KconfigFormula
 from kconsist.kconfig.load import load_kconfig
 from kconsist.rulelang import CFactSpec, FactSpec, GuardFactSpec, KconfigFactSpec, path_glob
-from kconsist.tree import ArchEnv, KernelTree, TreeError
+from kconsist.tree import ArchEnv, KernelTree, TreeError, per_tree_state
 
 _TESTED = re.compile(r"\bCONFIG_(\w+)")
 
@@ -342,7 +342,6 @@ _ENTRY_START = re.compile(
 
 _PP_TEST = re.compile(r"^[ \t]*#[ \t]*(?:if|ifdef|ifndef|elif|elifdef|elifndef)\b(.*)$", re.M)
 _WORD = re.compile(r"[A-Za-z_]\w*")
-_TESTS: dict[tuple[object, str], frozenset[str]] = {}
 
 
 def _literal_prefix(spec: CFactSpec) -> str:
@@ -353,47 +352,36 @@ def _literal_prefix(spec: CFactSpec) -> str:
     return m.group(1) if m and not re.search(r"[?*|]", spec.regex[: m.end() + 1]) else ""
 
 
+@per_tree_state
 def preprocessor_tests(tree: KernelTree, prefix: str = "") -> frozenset[str]:
     """Every identifier an ``#if``-family line of a .c, .h or .S file of the tree
     mentions (continuation lines joined), among files that contain ``prefix``. Read
     once per tree state and prefix."""
-    key = (tree.state_key(), prefix)
-    if key not in _TESTS:
-        names: set[str] = set()
-        for rel in tree.files("", (".c", ".h", ".S")):
-            if prefix and not tree.mentions(rel, prefix):
-                continue
-            try:
-                text = tree.read_text(rel)
-            except TreeError:
-                continue  # reported by the arches that read it for facts
-            for line in _PP_TEST.findall(text.replace("\\\n", " ")):
-                names.update(_WORD.findall(line))
-        for old in [k for k in _TESTS if k[0] != key[0]]:
-            del _TESTS[old]  # one tree state at a time is what a run needs
-        _TESTS[key] = frozenset(names)
-    return _TESTS[key]
+    names: set[str] = set()
+    for rel in tree.files("", (".c", ".h", ".S")):
+        if prefix and not tree.mentions(rel, prefix):
+            continue
+        try:
+            text = tree.read_text(rel)
+        except TreeError:
+            continue  # reported by the arches that read it for facts
+        for line in _PP_TEST.findall(text.replace("\\\n", " ")):
+            names.update(_WORD.findall(line))
+    return frozenset(names)
 
 
-_SET: dict[tuple[object, str], frozenset[str]] = {}
-
-
+@per_tree_state
 def _set_outside_kconfig(tree: KernelTree, base: str) -> frozenset[str]:
     """``CONFIG_`` names a ``#define`` or ``-D`` under ``base`` sets; once per tree state."""
-    key = (tree.state_key(), base)
-    if key not in _SET:
-        names: set[str] = set()
-        for rel in tree.files(base):
-            try:
-                text = tree.read_text(rel)
-            except TreeError:
-                continue
-            if "CONFIG_" in text:
-                names.update(_SET_ELSEWHERE.findall(text))
-        for old in [k for k in _SET if k[0] != key[0]]:
-            del _SET[old]
-        _SET[key] = frozenset(names)
-    return _SET[key]
+    names: set[str] = set()
+    for rel in tree.files(base):
+        try:
+            text = tree.read_text(rel)
+        except TreeError:
+            continue
+        if "CONFIG_" in text:
+            names.update(_SET_ELSEWHERE.findall(text))
+    return frozenset(names)
 
 
 def read_shared(tree: KernelTree, specs: list[FactSpec]) -> None:

@@ -89,7 +89,9 @@ def identity(f: Finding) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Skipped:
-    rule: str
+    """A rule not checked on some arches, or (``rule`` None) an arch not checked at all."""
+
+    rule: str | None
     reason: str
     arches: tuple[str, ...] = ()
 
@@ -115,6 +117,14 @@ class AuditResult:
     suppressed: list[Finding] = field(default_factory=list)  # by kconsist-ignore comments
     baselined: int = 0  # findings a baseline file accounted for, left out of ``findings``
     rule_info: list[RuleInfo] = field(default_factory=list)
+
+    @property
+    def skipped_rules(self) -> list[Skipped]:
+        return [s for s in self.skipped if s.rule is not None]
+
+    @property
+    def skipped_arches(self) -> list[Skipped]:
+        return [s for s in self.skipped if s.rule is None]
 
     def exit_code(self) -> int:
         """2 when the tree could not be fully read, 1 with findings, else 0."""

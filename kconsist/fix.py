@@ -3,7 +3,10 @@
 A plan is computed on an overlay of the tree; each arch's edits are kept only if the
 rule no longer fires on the edited tree. Files are then written all at once (each
 through a temporary file and a rename), so a failed run leaves the tree untouched, and
-a second run finds nothing to do.
+a second run finds nothing to do. Before anything is written, every target must be a
+regular file inside the tree (not a symbolic link), writable, in a writable directory,
+and hold exactly the bytes the plan read: otherwise nothing is written and the run is
+an input error naming the file (exit 2).
 
 * ``select``: add ``select SYMBOL [if COND]`` (or correct the condition of an existing
   one in the arch's Kconfig), under the config entry that selects ``after``, with COND
@@ -16,8 +19,10 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import stat
 import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import kconfiglib as kl
 
@@ -26,7 +31,7 @@ from kconsist import engine
 from kconsist.facts import ArchContext
 from kconsist.findings import Fact
 from kconsist.rulelang import DeleteFix, Fix, Rule, SelectFix
-from kconsist.tree import KernelTree
+from kconsist.tree import KernelTree, TreeError
 
 
 @dataclass
@@ -35,6 +40,7 @@ class Plan:
     edits: dict[str, str] = field(default_factory=dict)  # rel -> new text
     notes: list[str] = field(default_factory=list)
     unfixable: list[str] = field(default_factory=list)
+    read: dict[str, str] = field(default_factory=dict)  # rel -> the text the edit was made from
 
     def diff(self) -> str:
         out = []
@@ -48,23 +54,68 @@ class Plan:
         return self.notes or ["kconsist: nothing to fix"]
 
     def apply(self) -> None:
-        staged = []
+        """Write every edit, or (a :class:`TreeError` naming the file) none."""
+        targets = {rel: self._target(rel) for rel in self.edits}
+        staged: list[tuple[str, str]] = []
         try:
             for rel, text in self.edits.items():
-                target = self.tree.path(rel)
-                fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-                with os.fdopen(
-                    fd, "w", encoding="utf-8", errors="surrogateescape", newline=""
-                ) as f:
-                    f.write(text)
-                os.chmod(tmp, target.stat().st_mode & 0o7777)
-                staged.append((tmp, target))
-        except OSError:
-            for tmp, _ in staged:
-                os.unlink(tmp)
-            raise
-        for tmp, target in staged:
-            os.replace(tmp, target)
+                staged.append((rel, _stage(targets[rel], text)))
+            for rel in self.edits:
+                self._target(rel)  # again, just before the renames
+            for rel, tmp in staged:
+                os.replace(tmp, targets[rel])
+        except OSError as e:
+            raise TreeError(f"cannot be written: {e.strerror}", file=rel) from None
+        finally:
+            for _, tmp in staged:
+                if os.path.lexists(tmp):
+                    os.unlink(tmp)
+
+    def _target(self, rel: str) -> str:
+        """The path of ``rel`` on disk, once it is known that it may be replaced."""
+        path = os.path.join(self.tree.root, rel)
+        try:
+            st = os.lstat(path)
+            directory = os.path.dirname(path)
+            dir_st = os.stat(directory)
+            with open(path, "rb") as f:
+                on_disk = f.read()
+        except OSError as e:
+            raise TreeError(e.strerror or "cannot be read", file=rel) from None
+        if stat.S_ISLNK(st.st_mode):
+            raise TreeError("is a symbolic link: kconsist fix does not replace links", file=rel)
+        if not stat.S_ISREG(st.st_mode):
+            raise TreeError("is not a regular file", file=rel)
+        if not Path(directory).resolve().is_relative_to(self.tree.root):
+            raise TreeError("lies outside the tree (through a symbolic link)", file=rel)
+        if not _writable(path, st.st_mode):
+            raise TreeError("is read-only: kconsist fix leaves it alone", file=rel)
+        if not _writable(directory, dir_st.st_mode):
+            raise TreeError("is in a read-only directory: kconsist fix leaves it alone", file=rel)
+        if on_disk != self.read[rel].encode("utf-8", "surrogateescape"):
+            raise TreeError("changed on disk since kconsist read it: run fix again", file=rel)
+        return path
+
+
+def _writable(path: str, mode: int) -> bool:
+    """Whether kconsist may write ``path``: the system lets it, and its mode grants
+    write permission to someone. The mode is checked as well because root (CI, the
+    tests, containers) may write anything: a file or directory nobody may write
+    (``chmod a-w``) is one its owner protected, and fix respects that."""
+    return os.access(path, os.W_OK) and bool(mode & 0o222)
+
+
+def _stage(target: str, text: str) -> str:
+    """A temporary file beside ``target`` holding ``text``, with ``target``'s mode."""
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=f".{os.path.basename(target)}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape", newline="") as f:
+            f.write(text)
+        os.chmod(tmp, os.stat(target).st_mode & 0o7777)
+    except OSError:
+        os.unlink(tmp)
+        raise
+    return tmp
 
 
 def plan(tree: KernelTree, rules: list[Rule], arches: list[str] | None = None) -> Plan:
@@ -84,23 +135,34 @@ def plan(tree: KernelTree, rules: list[Rule], arches: list[str] | None = None) -
 def _fix_one(result: Plan, ctx: ArchContext, rule: Rule, verdict: engine.Verdict) -> None:
     assert rule.fix is not None
     try:
-        edits, note = _edits(ctx, rule.fix, verdict)
+        edit = _edits(ctx, rule.fix, verdict)
     except _Unfixable as e:
         result.unfixable.append(f"[{rule.id}] {ctx.arch}: {e}")
         return
-    trial = ArchContext(ctx.tree.with_overlay(edits), ctx.env)
+    trial = ArchContext(ctx.tree.with_overlay(edit.texts), ctx.env)
     if engine.check_rule(trial, rule).findings:
         result.unfixable.append(f"[{rule.id}] {ctx.arch}: the fix would not silence the rule")
         return
-    result.edits.update(edits)
-    result.notes.append(f"[{rule.id}] {ctx.arch}: {note}")
+    result.edits.update(edit.texts)
+    for rel, text in edit.read.items():
+        result.read.setdefault(rel, text)  # a file edited twice: what was on disk
+    result.notes.append(f"[{rule.id}] {ctx.arch}: {edit.note}")
 
 
 class _Unfixable(Exception):
     pass
 
 
-def _edits(ctx: ArchContext, fix: Fix, verdict: engine.Verdict) -> tuple[dict[str, str], str]:
+@dataclass(frozen=True)
+class _Edit:
+    """New texts of files, the texts they were made from, and what was done."""
+
+    texts: dict[str, str]
+    read: dict[str, str]
+    note: str
+
+
+def _edits(ctx: ArchContext, fix: Fix, verdict: engine.Verdict) -> _Edit:
     match fix:
         case DeleteFix(fact):
             return _delete_lines(ctx, verdict.facts[fact])
@@ -112,10 +174,11 @@ def _edits(ctx: ArchContext, fix: Fix, verdict: engine.Verdict) -> tuple[dict[st
 # -- delete ----------------------------------------------------------------------
 
 
-def _delete_lines(ctx: ArchContext, facts: list[Fact]) -> tuple[dict[str, str], str]:
+def _delete_lines(ctx: ArchContext, facts: list[Fact]) -> _Edit:
+    read = {f.file: ctx.tree.read_text(f.file, keep_newlines=True) for f in facts}
     by_file: dict[str, set[int]] = {}
     for f in facts:
-        lines = ctx.tree.read_text(f.file, keep_newlines=True).splitlines(keepends=True)
+        lines = read[f.file].splitlines(keepends=True)
         first = f.line - 1
         last = first
         while lines[last].rstrip("\r\n").endswith("\\") and last + 1 < len(lines):
@@ -123,10 +186,10 @@ def _delete_lines(ctx: ArchContext, facts: list[Fact]) -> tuple[dict[str, str], 
         by_file.setdefault(f.file, set()).update(range(first, last + 1))
     edits = {}
     for rel, drop in by_file.items():
-        lines = ctx.tree.read_text(rel, keep_newlines=True).splitlines(keepends=True)
+        lines = read[rel].splitlines(keepends=True)
         edits[rel] = "".join(line for i, line in enumerate(lines) if i not in drop)
     where = ", ".join(f"{f.file}:{f.line}" for f in facts)
-    return edits, f"deleted {where}"
+    return _Edit(edits, read, f"deleted {where}")
 
 
 # -- select ----------------------------------------------------------------------
@@ -139,9 +202,7 @@ class _Site:
     line: int  # 1-based
 
 
-def _select(
-    ctx: ArchContext, symbol: str, wanted: c.Cond, after: str | None
-) -> tuple[dict[str, str], str]:
+def _select(ctx: ArchContext, symbol: str, wanted: c.Cond, after: str | None) -> _Edit:
     if c.atoms(wanted):
         raise _Unfixable(f"the C side's condition {wanted} cannot be written in Kconfig")
     existing = _sites(ctx, symbol)
@@ -204,10 +265,9 @@ def _relative_condition(ctx: ArchContext, entry: c.Cond, wanted: c.Cond) -> c.Co
     return None
 
 
-def _write_select(
-    ctx: ArchContext, site: _Site, symbol: str, when: c.Cond, replace: bool
-) -> tuple[dict[str, str], str]:
-    lines = ctx.tree.read_text(site.rel, keep_newlines=True).splitlines(keepends=True)
+def _write_select(ctx: ArchContext, site: _Site, symbol: str, when: c.Cond, replace: bool) -> _Edit:
+    read = ctx.tree.read_text(site.rel, keep_newlines=True)
+    lines = read.splitlines(keepends=True)
     anchor = lines[site.line - 1]
     indent = re.match(r"[ \t]*", anchor).group(0)  # type: ignore[union-attr]
     eol = anchor[len(anchor.rstrip("\r\n")) :] or "\n"
@@ -221,4 +281,4 @@ def _write_select(
         note = (
             f"{site.rel}:{site.line + 1}: added select {symbol}{suffix} under config {site.entry}"
         )
-    return {site.rel: "".join(lines)}, note
+    return _Edit({site.rel: "".join(lines)}, {site.rel: read}, note)

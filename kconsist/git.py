@@ -94,12 +94,12 @@ def merge_base(root: Path, a: str, b: str) -> str | None:
 def toplevel_and_head(root: Path) -> tuple[str, str] | None:
     """(top-level path, HEAD commit) of the checkout holding ``root``; None outside one
     or before the first commit."""
-    try:
-        out = run(root, "rev-parse", "--show-toplevel", "--verify", "-q", "HEAD")
-    except GitError:
+    commit = head(root)
+    if commit is None:
         return None
-    lines = out.splitlines()  # a top level may contain spaces
-    return (lines[0], lines[1]) if len(lines) == 2 else None
+    # rev-parse has no -z: the path is everything before the one newline git ends it
+    # with (a path may itself hold newlines).
+    return run(root, "rev-parse", "--show-toplevel").removesuffix("\n"), commit
 
 
 def changed_files(root: Path, ref: str) -> list[str]:
@@ -116,21 +116,14 @@ def changed_files(root: Path, ref: str) -> list[str]:
 
 def deleted_files(root: Path, span: tuple[str, str] | None = None) -> list[str]:
     """Files the staged change (or the range ``FROM...TO``) deletes; [] outside a
-    repository. ``--no-renames``: a file renamed away is a deletion too."""
-    diff = [f"{span[0]}...{span[1]}"] if span else ["--cached"]
-    try:
-        out = run(
-            root,
-            "diff",
-            *diff,
-            "--name-only",
-            "--no-renames",
-            "--diff-filter=D",
-            "--relative",
-            "-z",
-        )
-    except GitError:
+    repository (a failure inside one is a :class:`GitError`, never "nothing deleted").
+    ``--no-renames``: a file renamed away is a deletion too."""
+    if not is_repository(root):
         return []
+    diff = [f"{span[0]}...{span[1]}"] if span else ["--cached"]
+    out = run(
+        root, "diff", *diff, "--name-only", "--no-renames", "--diff-filter=D", "--relative", "-z"
+    )
     return split_z(out)
 
 

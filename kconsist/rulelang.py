@@ -11,7 +11,7 @@ import json
 import re
 import string
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -496,14 +496,15 @@ def _named_symbols(
     return tuple((n, line) for n, line in out.items() if n not in required)
 
 
-@cache
+@lru_cache(maxsize=1024)  # patterns x arches of the loaded rules; bounded all the same
 def path_glob(pattern: str) -> re.Pattern[str]:
     """What a fact's ``paths`` glob matches (tree-relative, ``{arch}`` already replaced):
-    ``**`` spans directories, ``*`` and ``?`` do not."""
+    ``**`` spans directories, ``*`` and ``?`` do not. Any other byte of a name, a newline
+    included (``re.S``), is matched like a letter: no file is missed for its name."""
     out = []
     for token in re.split(r"(\*\*|\*|\?)", pattern):
         out.append({"**": ".*", "*": "[^/]*", "?": "[^/]"}.get(token, re.escape(token)))
-    return re.compile("".join(out))
+    return re.compile("".join(out), re.S)
 
 
 def _fact(raw: dict[str, Any], file: str, line: int | None) -> FactSpec:

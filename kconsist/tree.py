@@ -7,12 +7,16 @@ and checked without touching the working tree.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 # ARCH values that select a word size inside one SRCARCH (scripts/subarch.include and
 # the top Makefile). Auditing uses ARCH=SRCARCH so both word sizes stay reachable;
@@ -29,7 +33,6 @@ UM_HEADER_ARCH = "x86"
 
 
 _CONFIG_LINE = re.compile(r"^[ \t]*(?:menu)?config[ \t]+(\w+)", re.M)
-_SYMBOLS: dict[tuple[str, str], frozenset[str]] = {}
 
 
 class TreeError(Exception):
@@ -185,18 +188,7 @@ class KernelTree:
         """Every symbol a ``config``/``menuconfig`` line of any Kconfig file defines:
         what "defined nowhere in this tree" is decided against. Read on first use only
         (a rule names a symbol the arch at hand does not define)."""
-        key = self.state_key()
-        if key not in _SYMBOLS:
-            names: set[str] = set()
-            for rel in self.files(""):
-                if rel.rsplit("/", 1)[-1].startswith("Kconfig"):
-                    try:
-                        names.update(_CONFIG_LINE.findall(self.read_text(rel)))
-                    except TreeError:
-                        continue  # reported by the arches that read it
-            _SYMBOLS.clear()  # one tree state at a time is what a run needs
-            _SYMBOLS[key] = frozenset(names)
-        return _SYMBOLS[key]
+        return _kconfig_symbols(self)
 
     @property
     def version(self) -> tuple[int, int]:
@@ -206,15 +198,34 @@ class KernelTree:
             raise TreeError("top Makefile has no VERSION/PATCHLEVEL", file="Makefile")
         return int(values["VERSION"]), int(values["PATCHLEVEL"])
 
+    def _arch_dirs(self) -> list[str]:
+        """Every directory under arch/, on disk or in the overlay, sorted."""
+        on_disk = (self.root / "arch").iterdir()
+        names = {p.name for p in on_disk if p.is_dir()}
+        # arch/<a>/...: a file right under arch/ (arch/Kconfig) names no directory.
+        names |= {
+            rel.split("/")[1]
+            for rel in self.overlay
+            if rel.count("/") >= 2 and rel.startswith("arch/")
+        }
+        return sorted(n for n in names if n)
+
     def arches(self) -> list[str]:
         """Architecture directories: those under arch/ that have a Kconfig."""
-        arch_dir = self.root / "arch"
-        return sorted(p.name for p in arch_dir.iterdir() if (p / "Kconfig").is_file())
+        return [n for n in self._arch_dirs() if self.exists(f"arch/{n}/Kconfig")]
+
+    def not_arches(self) -> dict[str, str]:
+        """Directories under arch/ that hold files but no Kconfig, each with why it is
+        not an arch: what a whole-tree audit lists as skipped rather than leaving out."""
+        return {
+            name: why_not_arch(name)
+            for name in self._arch_dirs()
+            if not self.exists(f"arch/{name}/Kconfig") and next(self.files(f"arch/{name}"), None)
+        }
 
     def arch_env(self, name: str) -> ArchEnv:
         if name not in self.arches():
-            known = ", ".join(self.arches())
-            raise TreeError(f"no architecture '{name}' in this tree (known: {known})")
+            raise TreeError(why_not_arch(name), file=f"arch/{name}/Kconfig")
         major, minor = self.version
         env = {
             "srctree": str(self.root),
@@ -245,3 +256,55 @@ class KernelTree:
             env["HEADER_ARCH"] = UM_HEADER_ARCH
             env["SUBARCH"] = UM_HEADER_ARCH
         return ArchEnv(name=name, env=env)
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+# Tree-wide scans kept per function: the states of one run (a front door's before and
+# after, a series' patches one by one) and the arguments it asks with (a prefix, a
+# directory) fit; more is evicted, least recently used first.
+PER_TREE_STATE_ENTRIES = 16
+
+
+def per_tree_state(
+    scan: Callable[Concatenate[KernelTree, P], T],
+) -> Callable[Concatenate[KernelTree, P], T]:
+    """Decorator: ``scan(tree, *args)``, a read of the whole tree, done once per tree
+    state and arguments. The key is :meth:`KernelTree.state_key` (the root and the
+    overlay's contents), never the tree object's identity: two trees with the same
+    files share the result, and an overlay that changes a file does not."""
+    memo: OrderedDict[tuple[Hashable, ...], T] = OrderedDict()
+    signature = inspect.signature(scan)
+
+    @functools.wraps(scan)
+    def cached(tree: KernelTree, *args: P.args, **kwargs: P.kwargs) -> T:
+        bound = signature.bind(tree, *args, **kwargs)
+        bound.apply_defaults()  # f(tree) and f(tree, "") are one entry
+        key = (tree.state_key(), *list(bound.arguments.values())[1:])
+        if key in memo:
+            memo.move_to_end(key)
+        else:
+            memo[key] = scan(tree, *args, **kwargs)
+            if len(memo) > PER_TREE_STATE_ENTRIES:
+                memo.popitem(last=False)
+        return memo[key]
+
+    return cached
+
+
+@per_tree_state
+def _kconfig_symbols(tree: KernelTree) -> frozenset[str]:
+    names: set[str] = set()
+    for rel in tree.files(""):
+        if rel.rsplit("/", 1)[-1].startswith("Kconfig"):
+            try:
+                names.update(_CONFIG_LINE.findall(tree.read_text(rel)))
+            except TreeError:
+                continue  # reported by the arches that read it
+    return frozenset(names)
+
+
+def why_not_arch(name: str) -> str:
+    """Why ``arch/<name>`` is not checked: the message of an arch without a Kconfig."""
+    return f"arch/{name} has no Kconfig, so arch {name} cannot be checked"

@@ -137,7 +137,10 @@ def run(
 ) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(args, cwd=cwd, env=environ, input=stdin, capture_output=True, check=False)
     return subprocess.CompletedProcess(
-        proc.args, proc.returncode, proc.stdout.decode(), proc.stderr.decode()
+        proc.args,
+        proc.returncode,
+        proc.stdout.decode("utf-8", "surrogateescape"),  # file names may be any bytes
+        proc.stderr.decode("utf-8", "surrogateescape"),
     )
 
 

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from kconsist import fix as fixes
 from kconsist.main import main
+from kconsist.rulelang import load_rules
+from kconsist.tree import KernelTree, TreeError
 
 ROOT = Path(__file__).resolve().parent.parent
 V4 = ROOT / "examples/pt-reclaim-v4"
@@ -91,3 +94,58 @@ def test_fix_keeps_spaces_indentation_and_crlf(capsys, tree):
         b"    select MMU_GATHER_RCU_TABLE_FREE if SMP\r\n"
         b"    select HAVE_ARCH_TLB_REMOVE_TABLE if SMP\r\n" in data
     )
+
+
+# -- fix refuses what it must not write (issue 11, item 6) --------------------------
+# The tests run as root, who may write any file whatever its mode: fix checks the mode
+# itself (a file or directory nobody may write is one its owner protected), so chmod
+# a-w is an honest way to make a file or directory read-only here and for any user.
+
+SPARC = "arch/sparc/Kconfig"
+
+
+def refused(capsys, tree: Path, message: str) -> None:
+    """``kconsist fix`` exits 2 with one line naming the tree file, writing nothing."""
+    before = snapshot(tree)
+    assert main(["fix", str(tree)]) == 2
+    assert capsys.readouterr().err == f"kconsist: error: {SPARC}: {message}\n"
+    assert snapshot(tree) == before
+    assert [p.name for p in (tree / "arch/sparc").iterdir() if p.name.startswith(".")] == []
+
+
+def test_fix_refuses_a_symlinked_target(capsys, tree):
+    kconfig = tree / SPARC
+    edit(kconfig, SPARC_SELECT, "")
+    kconfig.rename(tree / "arch/sparc/Kconfig.real")
+    kconfig.symlink_to("Kconfig.real")
+    refused(capsys, tree, "is a symbolic link: kconsist fix does not replace links")
+    assert kconfig.is_symlink()
+
+
+def test_fix_refuses_a_read_only_target(capsys, tree):
+    kconfig = tree / SPARC
+    edit(kconfig, SPARC_SELECT, "")
+    kconfig.chmod(0o444)
+    refused(capsys, tree, "is read-only: kconsist fix leaves it alone")
+
+
+def test_fix_refuses_a_target_in_a_read_only_directory(capsys, tree):
+    edit(tree / SPARC, SPARC_SELECT, "")
+    (tree / "arch/sparc").chmod(0o555)
+    try:
+        refused(capsys, tree, "is in a read-only directory: kconsist fix leaves it alone")
+    finally:
+        (tree / "arch/sparc").chmod(0o755)  # so that pytest can remove it
+
+
+def test_fix_refuses_a_target_changed_since_it_was_read(tree):
+    kconfig = tree / SPARC
+    edit(kconfig, SPARC_SELECT, "")
+    planned = fixes.plan(KernelTree.open(tree), load_rules())
+    assert list(planned.edits) == [SPARC]
+    edit(kconfig, "config SPARC64", "config SPARC64 # edited meanwhile")
+    meanwhile = snapshot(tree)
+    with pytest.raises(TreeError) as err:
+        planned.apply()
+    assert str(err.value) == f"{SPARC}: changed on disk since kconsist read it: run fix again"
+    assert snapshot(tree) == meanwhile

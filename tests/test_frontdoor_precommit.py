@@ -226,3 +226,47 @@ def test_all_reports_every_finding(kernel_all: tuple[Path, dict[str, str]]) -> N
     everything = [*POWERPC_ERRORS, *map(text_line, SPARC_ERRORS), *summary_lines(10, arches=2)]
     assert proc.returncode == 1
     assert _hook_output(proc.stdout + proc.stderr) == everything
+
+
+# -- nothing missed silently (issue 11) ----------------------------------------------
+
+SPARC32_REMOVER = (
+    "#ifndef CONFIG_SMP\nstatic inline void __tlb_remove_table(void *_table)\n{\n}\n#endif\n"
+)
+NEWLINE_HEADER = "arch/sparc/include/asm/new\nline.h"
+SPARC_GONE = (
+    "arch/sparc/Kconfig: input error: arch/sparc has no Kconfig, so arch sparc cannot be"
+    " checked (arch sparc)"
+)
+
+
+def test_header_named_with_a_newline_is_checked(kernel: tuple[Path, dict[str, str]]) -> None:
+    """pre-commit hands the name over as it is (from ``git diff -z``): the remover in it
+    is found, and its line stays one line."""
+    repo, environ = kernel
+    (repo / NEWLINE_HEADER).write_text(SPARC32_REMOVER)
+    git(repo, environ, "add", "-A")
+    proc = run(["git", "commit", "-m", "sparc: odd header"], repo, environ)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    shown = NEWLINE_HEADER.replace("\n", "\\n")
+    assert _hook_output(out)[0] == (
+        f"{shown}:2: error: [tlb-remove-table-kconfig] sparc provides its own"
+        f" __tlb_remove_table() (function at {shown}:2, compiled when !SMP) but"
+        " HAVE_ARCH_TLB_REMOVE_TABLE is not selected for it: ARCH=sparc32"
+        " HAVE_ARCH_TLB_REMOVE_TABLE=n SMP=n"
+    )
+
+
+@pytest.mark.parametrize("deleted", ["arch/sparc/Kconfig", "arch/sparc"])
+def test_deleting_an_arch_or_its_kconfig_is_reported(
+    kernel: tuple[Path, dict[str, str]], deleted: str
+) -> None:
+    repo, environ = kernel
+    git(repo, environ, "rm", "-rq", deleted)
+    proc = run(["git", "commit", "-m", "sparc: remove"], repo, environ)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    assert "- exit code: 2" in out
+    assert _hook_output(out)[0] == SPARC_GONE
+    assert git(repo, environ, "rev-list", "--count", "HEAD") == "2\n"  # not committed

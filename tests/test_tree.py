@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from kconsist.rulelang import path_glob
-from kconsist.tree import KernelTree, TreeError
+from kconsist.tree import PER_TREE_STATE_ENTRIES, KernelTree, TreeError, per_tree_state
 
 ROOT = Path(__file__).resolve().parent.parent
 V4 = ROOT / "examples/pt-reclaim-v4"
@@ -31,7 +31,7 @@ def test_version_and_arch_env():
     assert tree.arches() == ["powerpc", "sparc", "x86"]
     env = tree.arch_env("sparc")
     assert (env.name, env.env["ARCH"], env.env["SRCARCH"]) == ("sparc", "sparc", "sparc")
-    with pytest.raises(TreeError, match="no architecture 'vax'"):
+    with pytest.raises(TreeError, match="arch/vax has no Kconfig"):
         tree.arch_env("vax")
 
 
@@ -46,3 +46,26 @@ def test_version_and_arch_env():
 )
 def test_fact_path_globs(pattern, path, matches):
     assert bool(path_glob(pattern).fullmatch(path)) is matches
+
+
+def test_per_tree_state_is_keyed_by_content_and_bounded():
+    calls: list[tuple[str, str]] = []
+
+    @per_tree_state
+    def scan(tree: KernelTree, prefix: str = "") -> int:
+        calls.append((tree.state_key()[1], prefix))
+        return sum(1 for _ in tree.files(prefix))
+
+    base = KernelTree.open(V4)
+    one = base.with_overlay({"arch/x86/new.h": "x"})
+    same = KernelTree.open(V4).with_overlay({"arch/x86/new.h": "x"})  # another object
+    other = base.with_overlay({"arch/x86/new.h": "y"})  # same names, other content
+    assert scan(one, "arch/x86") == scan(same, "arch/x86") == scan(one, prefix="arch/x86")
+    assert len(calls) == 1
+    assert scan(other, "arch/x86") == scan(one, "arch/x86") and len(calls) == 2
+    assert scan(base) == scan(base, "") and len(calls) == 3  # the default is one entry
+    for i in range(PER_TREE_STATE_ENTRIES + 1):
+        scan(base.with_overlay({"n.h": str(i)}))
+    calls.clear()
+    scan(one, "arch/x86")  # evicted: the oldest of more than PER_TREE_STATE_ENTRIES
+    assert len(calls) == 1

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from kconsist.cfacts import pp
 from kconsist.cfacts.kbuild import build_condition
 from kconsist.cond import FALSE, TRUE, Atom, Cond, and_, or_
-from kconsist.tree import KernelTree, TreeError
+from kconsist.tree import KernelTree, TreeError, per_tree_state
 
 _INCLUDE = re.compile(r"\s*([<\"])([^>\"]+)[>\"]")
 _INCLUDE_LINE = re.compile(r"^[ \t]*#[ \t]*include\b(.*)$", re.M)
@@ -130,21 +130,15 @@ class IncludeGraph:
         return result
 
 
-_GENERIC: dict[object, frozenset[str]] = {}
-
-
+@per_tree_state
 def generic_asm_includes(tree: KernelTree) -> frozenset[str]:
     """The ``<asm/...>`` headers generic code includes: the same for every arch, so
     read once per tree state (and before an audit forks, so its workers share it)."""
-    key = tree.state_key()
-    if key not in _GENERIC:
-        found: set[str] = set()
-        for directory in _GENERIC_DIRS:
-            for rel in tree.files(directory, (".c", ".h")):
-                try:
-                    found.update(_GENERIC_INCLUDE.findall(tree.read_text(rel)))
-                except TreeError:
-                    continue
-        _GENERIC.clear()
-        _GENERIC[key] = frozenset(found)
-    return _GENERIC[key]
+    found: set[str] = set()
+    for directory in _GENERIC_DIRS:
+        for rel in tree.files(directory, (".c", ".h")):
+            try:
+                found.update(_GENERIC_INCLUDE.findall(tree.read_text(rel)))
+            except TreeError:
+                continue
+    return frozenset(found)

@@ -39,7 +39,7 @@ def audit(
             return exitcodes.CLEAN  # nothing the changes can affect: say nothing, like a linter
     checked = tree.arches() if arches is None else arches
     with console.progress(len(checked)) as progress:
-        result = engine.audit(tree, rules, checked, progress, jobs=max(1, jobs))
+        result = engine.audit(tree, rules, arches, progress, jobs=max(1, jobs))
     if previous is not None:
         result = baseline.apply(result, previous)
     if known.write:

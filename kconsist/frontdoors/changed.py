@@ -3,7 +3,8 @@
 One mechanism for every front door (``audit --changed-from/--file``, the pre-commit
 hook, ``check-patch``, ``series``):
 
-- a file under ``arch/<a>/`` affects ``<a>``;
+- a file under ``arch/<a>/`` affects ``<a>`` (also when the change deletes the arch's
+  Kconfig: then ``<a>`` is an input error, never left out silently);
 - a ``Kconfig*`` file outside ``arch/``, and any file under ``include/asm-generic/`` or
   ``mm/``, affects every arch;
 - a file matching a rule's C fact path glob (``paths``, ``{arch}`` replaced by an arch)
@@ -45,12 +46,25 @@ def _rule_reads(rule: Rule, arch: str, rel: str) -> bool:
 def arches_for_files(
     tree: KernelTree, rules: Sequence[Rule], files: Iterable[str], arches: Sequence[str] | None
 ) -> list[str]:
-    """Sorted arches that ``files`` (tree-relative) affect, limited to ``arches`` if given."""
-    known = list(arches) if arches else tree.arches()
+    """Sorted arches that ``files`` (tree-relative) affect, limited to ``arches`` if given.
+    An arch whose Kconfig the change deletes is one of them: checking it reports that
+    it can no longer be checked, rather than nothing."""
+    files = list(files)
+    known = list(arches) if arches else [*tree.arches(), *removed_arches(tree, files)]
     found: set[str] = set()
     for rel in files:
         found |= affected_arches(rel, rules, known)
     return sorted(found)
+
+
+def removed_arches(tree: KernelTree, files: Iterable[str]) -> list[str]:
+    """The arches among ``files`` whose ``arch/<a>/Kconfig`` the tree no longer has."""
+    out = set()
+    for rel in files:
+        parts = PurePosixPath(rel).parts
+        if len(parts) == 3 and parts[::2] == ("arch", "Kconfig") and not tree.exists(rel):
+            out.add(parts[1])
+    return sorted(out)
 
 
 def arches_to_check(

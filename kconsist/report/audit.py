@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kconsist import __version__
 from kconsist.findings import AuditResult, Finding, RuleInfo
-from kconsist.report.message import condition_text, line, message, undecided_texts
+from kconsist.report.message import condition_text, line, message, one_line, undecided_texts
 from kconsist.report.registry import JSON_VERSION, register
 
 
@@ -18,7 +18,7 @@ def text(result: AuditResult) -> str:
     for e in result.errors:
         where = f"{e.file}:{e.line}" if e.line else e.file
         arch = f" (arch {e.arch})" if e.arch else ""
-        lines.append(f"{where}: input error: {e.message}{arch}")
+        lines.append(one_line(f"{where}: input error: {e.message}{arch}"))
     lines += _skipped_notes(result)
     lines.append(summary(result))
     return "\n".join(lines) + "\n"
@@ -28,11 +28,15 @@ _NOTES = 3  # more skipped rules than this: one line (JSON lists every one)
 
 
 def _skipped_notes(result: AuditResult) -> list[str]:
-    if len(result.skipped) <= _NOTES:
-        return [f"note: [{s.rule}] skipped{_arches(s.arches)}: {s.reason}" for s in result.skipped]
+    # An arch not checked at all is always named: it is never one among many.
+    notes = [f"note: arch {s.arches[0]} skipped: {s.reason}" for s in result.skipped_arches]
+    rules = result.skipped_rules
+    if len(rules) <= _NOTES:
+        return notes + [f"note: [{s.rule}] skipped{_arches(s.arches)}: {s.reason}" for s in rules]
     return [
-        f"note: {len(result.skipped)} rules skipped, e.g. [{result.skipped[0].rule}]: "
-        f"{result.skipped[0].reason} (--format json lists them all)"
+        *notes,
+        f"note: {len(rules)} rules skipped, e.g. [{rules[0].rule}]: "
+        f"{rules[0].reason} (--format json lists them all)",
     ]
 
 
@@ -54,9 +58,12 @@ def summary(result: AuditResult) -> str:
         f"{_plural(len(result.findings), 'finding')}"
         f" ({counts['error']} errors, {counts['warning']} warnings)",
         _plural(len(result.errors), "input error"),
-        f"{_plural(len(result.skipped), 'rule')} skipped",
+        f"{_plural(len(result.skipped_rules), 'rule')} skipped",
         f"{len(result.rules)} rules on {len(result.arches)} arches",
     ]
+    if result.skipped_arches:
+        n = len(result.skipped_arches)
+        parts.insert(-1, f"{n} arch{'es' if n != 1 else ''} skipped")
     if result.suppressed:
         parts.insert(1, f"{len(result.suppressed)} suppressed")
     if result.baselined:
@@ -111,13 +118,17 @@ def checkpatch(result: AuditResult) -> str:
     for f in result.findings:
         level = {"error": "ERROR", "warning": "WARNING"}.get(f.severity, "CHECK")
         tag = "KCONSIST_" + f.rule.upper().replace("-", "_")
-        out.append(f"{level}: {tag}: {message(f)}\n#: FILE: {f.file}:{f.line}:\n")
+        out.append(_pair(f"{level}: {tag}: {message(f)}", f"{f.file}:{f.line}"))
     for e in result.errors:
-        out.append(f"ERROR: KCONSIST_INPUT: {e.message}\n#: FILE: {e.file}:{e.line or 1}:\n")
+        out.append(_pair(f"ERROR: KCONSIST_INPUT: {e.message}", f"{e.file}:{e.line or 1}"))
     errors = sum(f.severity == "error" for f in result.findings) + len(result.errors)
     warnings = sum(f.severity == "warning" for f in result.findings)
     out.append(f"total: {errors} errors, {warnings} warnings\n")
     return "\n".join(out)
+
+
+def _pair(head: str, where: str) -> str:
+    return f"{one_line(head)}\n#: FILE: {one_line(where)}:\n"
 
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}

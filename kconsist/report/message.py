@@ -46,4 +46,15 @@ def message(f: Finding) -> str:
 
 def line(f: Finding, level: str | None = None) -> str:
     """``file:line: severity: [rule] message`` (``level`` replaces the severity word)."""
-    return f"{f.file}:{f.line}: {level or f.severity}: [{f.rule}] {message(f)}"
+    return one_line(f"{f.file}:{f.line}: {level or f.severity}: [{f.rule}] {message(f)}")
+
+
+# Control characters (a file name may hold any byte but NUL and "/"), as Python escapes.
+_CONTROL = {i: repr(chr(i))[1:-1] for i in [*range(0x20), 0x7F] if chr(i) != "\t"}
+
+
+def one_line(text: str) -> str:
+    """``text`` with every control character but tab escaped (``\\n``, ``\\x1b``): a
+    line-oriented report (text, b4, checkpatch) keeps one line per finding whatever the
+    file names hold."""
+    return text.translate(_CONTROL)
