@@ -25,7 +25,8 @@ from kconsist import sat, suppress
 from kconsist.cfacts.pp import directive_cond
 from kconsist.facts import ArchContext, read_shared
 from kconsist.findings import AuditResult, Fact, Finding, InputError, RuleInfo, Skipped
-from kconsist.kconfig.formula import USER_PREFIX
+from kconsist.kconfig.formula import MODEL, USER_PREFIX
+from kconsist.kconfig.preprocess import PROBE_PREFIX
 from kconsist.rulelang import Forbid, Never, Possible, Rule
 from kconsist.tree import ARCH_VARIANTS, KernelTree, TreeError
 
@@ -243,11 +244,12 @@ def _shown(
 
 
 def _is_dead(ctx: ArchContext, fact: Fact) -> bool:
-    """No configuration puts ``fact`` in effect, though one reaches where it is (an
-    impossible surrounding is reported at the surrounding's own site instead)."""
-    if solve(ctx, fact.cond) is not None:
+    """No configuration puts ``fact`` in effect, with any toolchain, though one reaches
+    where it is (an impossible surrounding is reported at the surrounding's own site
+    instead). Toolchain probes are left open: dead means dead whatever they answer."""
+    if solve(ctx, fact.cond, any_toolchain=True) is not None:
         return False
-    return fact.outer is None or solve(ctx, fact.outer) is not None
+    return fact.outer is None or solve(ctx, fact.outer, any_toolchain=True) is not None
 
 
 def _impossible(ctx: ArchContext, rule: Rule, fact: Fact) -> Finding:
@@ -265,10 +267,10 @@ def blocker(ctx: ArchContext, fact: Fact) -> str:
         if not ctx.formula.defines(name):
             if True in signs:
                 reasons.append(f"{name} is not defined for {ctx.arch}")
-        elif True in signs and solve(ctx, c.and_(around, c.Sym(name))) is None:
+        elif True in signs and solve(ctx, c.and_(around, c.Sym(name)), True) is None:
             dep = _depends(ctx, name)
             reasons.append(f"{name} can never be enabled" + (f" ({dep})" if dep else ""))
-        elif False in signs and solve(ctx, c.and_(around, c.not_(c.Sym(name)))) is None:
+        elif False in signs and solve(ctx, c.and_(around, c.not_(c.Sym(name))), True) is None:
             reasons.append(f"{name} is always enabled")
     if reasons:
         return "; ".join(reasons)
@@ -308,8 +310,11 @@ def _signs(cond: c.Cond, positive: bool, out: dict[str, set[bool]]) -> None:
 
 def _depends(ctx: ArchContext, name: str) -> str:
     sym = ctx.kconf.syms[name]
-    dep = kl.expr_str(sym.direct_dep)
+    dep = _PROBE.sub(lambda m: ctx.formula.probe_label(m[0]) or m[0], kl.expr_str(sym.direct_dep))
     return f"{name} depends on {dep}" if dep not in ("y", "") else ""
+
+
+_PROBE = re.compile(re.escape(PROBE_PREFIX) + r"\w+")
 
 
 def _relevant(
@@ -341,10 +346,13 @@ def _literal(name: str, value: bool) -> c.Cond:
     return c.Sym(name) if value else c.not_(c.Sym(name))
 
 
-def solve(ctx: ArchContext, query: c.Cond) -> sat.Model | None:
-    """A configuration the arch allows in which ``query`` holds, or None."""
+def solve(ctx: ArchContext, query: c.Cond, any_toolchain: bool = False) -> sat.Model | None:
+    """A configuration the arch allows in which ``query`` holds, or None: with the
+    model toolchain's answers to Kconfig's probes, or (``any_toolchain``) with any."""
     query = ctx.exact(query)
     ctx.formula.add_cone(c.symbols(query))
+    if not any_toolchain:
+        query = c.and_(query, MODEL)
     return ctx.solver.solve(ctx.formula.constraints, query)
 
 

@@ -16,6 +16,14 @@ Semantics encoded (kconfig-language.rst), each symbol read as "not n":
 * a transitional symbol reads any value an old .config may hold: it is free;
 * symbols an arch does not define are n; constants y/m/n are themselves.
 
+Toolchain answers (see :mod:`kconsist.kconfig.preprocess`) are encoded both ways, chosen
+per question by the variable :data:`MODEL`: when it is true, every probe symbol and
+every toolchain-valued symbol reads the model toolchain's answer (what a load says);
+when it is false, they are free: any toolchain. A probe symbol is then a free
+variable; a toolchain-valued bool symbol has no constraint; a comparison that involves
+a toolchain-valued int/hex/string symbol (``GCC_VERSION >= 110000``,
+``RUSTC_VERSION``) is an unknown.
+
 Limits (documented in README): tristates are two-valued (m counts as on, so ``A = m``
 reads as ``A``); comparisons of string/int/hex symbols are evaluated by kconfiglib when
 their operands cannot change (constants, environment, invisible symbols with
@@ -32,6 +40,8 @@ import kconfiglib as kl
 from kconsist import cond as c
 
 USER_PREFIX = "?"  # variables of the user's choices; never Kconfig names
+# True: the model toolchain's answers; false: any toolchain's. Never a Kconfig name.
+MODEL = c.Sym("<model toolchain>")
 _REL = {kl.EQUAL, kl.UNEQUAL, kl.LESS, kl.LESS_EQUAL, kl.GREATER, kl.GREATER_EQUAL}
 _TRI = (kl.BOOL, kl.TRISTATE)
 
@@ -49,6 +59,20 @@ class KconfigFormula:
     transitional: frozenset[str] = frozenset()
     constraints: list[c.Cond] = field(default_factory=list)
     _done: set[str] = field(default_factory=set)
+
+    @property
+    def _probes(self) -> dict:
+        toolchain = getattr(self.kconf, "toolchain", None)
+        return toolchain.probes if toolchain is not None else {}
+
+    @property
+    def _toolchain_syms(self) -> set[str]:
+        return getattr(self.kconf, "toolchain_syms", set())
+
+    def probe_label(self, name: str) -> str | None:
+        """``cc-option(-mfoo)`` for a probe symbol's name, else None."""
+        probe = self._probes.get(name)
+        return probe.label if probe is not None else None
 
     # -- public -----------------------------------------------------------------
 
@@ -93,6 +117,8 @@ class KconfigFormula:
     def _symbol(self, sym: kl.Symbol) -> c.Cond:
         if sym.is_constant:
             return c.Const(sym.name in ("y", "m"))
+        if not sym.nodes and sym.name in self._probes:
+            return _model_or(c.Const(self._probes[sym.name].model), c.Sym(sym.name))
         if sym.orig_type in _TRI:
             return c.Sym(sym.name) if sym.nodes else c.FALSE
         if not sym.nodes and not sym.env_var:
@@ -107,8 +133,14 @@ class KconfigFormula:
             return same if op == kl.EQUAL else c.not_(same)
         text = kl.expr_str(e)
         if self._fixed(left) and self._fixed(right):
-            return c.Const(bool(kl.expr_value(e)))
+            fixed = c.Const(bool(kl.expr_value(e)))
+            if self._from_toolchain(left) or self._from_toolchain(right):
+                return _model_or(fixed, c.Atom(text))
+            return fixed
         return c.Atom(text)
+
+    def _from_toolchain(self, sym: kl.Symbol | kl.Choice) -> bool:
+        return isinstance(sym, kl.Symbol) and sym.name in self._toolchain_syms
 
     def _is_tri(self, sym: kl.Symbol | kl.Choice) -> bool:
         if isinstance(sym, kl.Choice):
@@ -139,7 +171,8 @@ class KconfigFormula:
 
     def _fixed_or_atom(self, sym: kl.Symbol, text: str) -> c.Cond:
         if self._fixed(sym):
-            return c.Const(sym.str_value in ("y", "m"))
+            fixed = c.Const(sym.str_value in ("y", "m"))
+            return _model_or(fixed, c.Atom(text)) if self._from_toolchain(sym) else fixed
         return c.Atom(text)
 
     # -- constraints ------------------------------------------------------------
@@ -165,7 +198,10 @@ class KconfigFormula:
         )
         user = c.Sym(USER_PREFIX + item.name)  # the user's free choice
         value = c.or_(rev, c.and_(vis, user), c.and_(c.not_(vis), fallback))
-        self.constraints.append(_iff(this, value))
+        if item.name in self._toolchain_syms:  # any value, unless the model is asked
+            self.constraints.append(c.implies(MODEL, _iff(this, value)))
+        else:
+            self.constraints.append(_iff(this, value))
         return self._deps_of(item)
 
     def _visibility(self, nodes: list[kl.MenuNode]) -> c.Cond:
@@ -218,6 +254,11 @@ def _items(e: object) -> list[kl.Symbol | kl.Choice]:
     if e is None:
         return []
     return [i for i in kl.expr_items(e) if isinstance(i, kl.Choice) or not i.is_constant]
+
+
+def _model_or(model: c.Cond, free: c.Cond) -> c.Cond:
+    """``model`` when the model toolchain is asked about, else ``free``."""
+    return c.or_(c.and_(MODEL, model), c.and_(c.not_(MODEL), free))
 
 
 def _iff(a: c.Cond, b: c.Cond) -> c.Cond:
