@@ -23,6 +23,7 @@ import kconfiglib as kl
 from kconsist import cond as c
 from kconsist import sat, suppress
 from kconsist.cfacts.pp import directive_cond
+from kconsist.cfacts.reach import reachers
 from kconsist.facts import ArchContext, read_shared
 from kconsist.findings import AuditResult, Fact, Finding, InputError, RuleInfo, Skipped
 from kconsist.kconfig.formula import MODEL, USER_PREFIX
@@ -200,7 +201,11 @@ def check_rule(ctx: ArchContext, rule: Rule) -> Verdict:
         case Never(never, at_fact):
             return _check_never(ctx, rule, facts, never, at_fact)
         case Possible(fact):
-            found = [_impossible(ctx, rule, f) for f in facts[fact] if _is_dead(ctx, f)]
+            found = [
+                _impossible(ctx, rule, f)
+                for f in facts[fact]
+                if _is_dead(ctx, f) and _dead_where_reached(ctx, f)
+            ]
             return Verdict(rule, ctx.arch, facts, found)
     raise TypeError(f"unknown check {rule.check!r}")
 
@@ -250,6 +255,19 @@ def _is_dead(ctx: ArchContext, fact: Fact) -> bool:
     if solve(ctx, fact.cond, any_toolchain=True) is not None:
         return False
     return fact.outer is None or solve(ctx, fact.outer, any_toolchain=True) is not None
+
+
+def _dead_where_reached(ctx: ArchContext, fact: Fact) -> bool:
+    """A guard in code that other arches' builds compile too (arm64 builds
+    arch/arm/xen, um arch/x86) is dead only if its ``#if`` nest is impossible for each
+    of them as well (their build of the file is assumed: never a reason for "dead")."""
+    if fact.nest is None:
+        return True
+    for other in reachers(ctx.tree, fact.file):
+        there = ctx.other(other)
+        if solve(there, there.guard_condition(fact.nest), any_toolchain=True) is not None:
+            return False
+    return True
 
 
 def _impossible(ctx: ArchContext, rule: Rule, fact: Fact) -> Finding:

@@ -15,6 +15,7 @@ from kconsist import cond as c
 from kconsist import effective, sat
 from kconsist.cfacts import pp, scan_text
 from kconsist.cfacts.includes import IncludeGraph, generic_asm_includes
+from kconsist.cfacts.reach import foreign_reach
 from kconsist.findings import Fact
 from kconsist.kconfig.formula import USER_PREFIX, KconfigFormula
 from kconsist.kconfig.load import load_kconfig
@@ -46,6 +47,7 @@ class ArchContext:
     problems: list[tuple[str, int, str]] = field(default_factory=list)
     _c_cache: dict[tuple[str, tuple[str, ...], str], list[Fact]] = field(default_factory=dict)
     _kconfig_lines: dict[str, list[str]] = field(default_factory=dict)
+    _others: dict[str, ArchContext] = field(default_factory=dict)
 
     @property
     def arch(self) -> str:
@@ -54,6 +56,18 @@ class ArchContext:
     @cached_property
     def kconf(self) -> kl.Kconfig:
         return load_kconfig(self.tree, self.env)
+
+    def other(self, arch: str) -> ArchContext:
+        """The context of another arch of the same tree (one whose build reaches into
+        this arch's directory), made once."""
+        if arch not in self._others:
+            self._others[arch] = ArchContext(self.tree, self.tree.arch_env(arch))
+        return self._others[arch]
+
+    def guard_condition(self, nest: c.Cond) -> c.Cond:
+        """An ``#if`` nest as this arch's build reads it (its compiler macros, its
+        Kconfig), wherever the file is."""
+        return self._effective(nest)
 
     @cached_property
     def includes(self) -> IncludeGraph:
@@ -227,6 +241,7 @@ class ArchContext:
                     self._effective(c.and_(body, file_cond)),
                     context=context(lines[d.line - 1]),
                     outer=self._effective(c.and_(outer, file_cond)),
+                    nest=body,
                 )
             )
         return out
@@ -408,3 +423,5 @@ def read_shared(tree: KernelTree, specs: list[FactSpec]) -> None:
         elif isinstance(s, GuardFactSpec) and s.undefined:
             tree.kconfig_symbols()
             _set_outside_kconfig(tree, "include")
+        elif isinstance(s, GuardFactSpec):
+            foreign_reach(tree)  # for possible: checks of code other arches build
