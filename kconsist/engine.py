@@ -280,6 +280,8 @@ def blocker(ctx: ArchContext, fact: Fact) -> str:
     for being on) or cannot disable (tested for being off)."""
     around = fact.outer if fact.outer is not None else c.TRUE
     reasons = []
+    if fact.kind in ("select", "imply") and not ctx.formula.defines(fact.name):
+        reasons.append(f"{fact.name} is not defined for {ctx.arch}")
     named = _named(fact)
     for name, signs in named.items():
         if not ctx.formula.defines(name):

@@ -295,12 +295,14 @@ class ArchContext:
         line = self.property_line(rel, node.linenr, what, target.name, nth)
         owner = c.Sym(item.name)
         text = self._line(rel, line)
+        # Selecting a symbol the arch does not define has no effect: never in effect.
+        effect = c.TRUE if self.formula.defines(target.name) else c.FALSE
         return Fact(
             what,
             target.name,
             rel,
             line,
-            c.and_(owner, self.formula.expr(when)),
+            c.and_(owner, self.formula.expr(when), effect),
             context(text),
             owner,
         )
