@@ -19,6 +19,7 @@ from kconsist.cfacts.reach import foreign_reach
 from kconsist.findings import Fact
 from kconsist.kconfig.formula import USER_PREFIX, KconfigFormula
 from kconsist.kconfig.load import load_kconfig
+from kconsist.kconfig.preprocess import PROBE_PREFIX
 from kconsist.rulelang import CFactSpec, FactSpec, GuardFactSpec, KconfigFactSpec, path_glob
 from kconsist.tree import ArchEnv, KernelTree, TreeError
 
@@ -108,8 +109,8 @@ class ArchContext:
         return [n for n in c.symbols(cond) if self._exact_leaf(c.Sym(n)) == c.FALSE]
 
     def _exact_leaf(self, x: c.Cond) -> c.Cond:
-        if not isinstance(x, c.Sym) or x.name.startswith(("<", USER_PREFIX)):
-            return x
+        if not isinstance(x, c.Sym) or x.name.startswith(("<", USER_PREFIX, PROBE_PREFIX)):
+            return x  # not a Kconfig name: the formula's own variables
         sym = self.kconf.syms.get(x.name)
         if sym is not None and sym.nodes:
             return x if sym.orig_type in _BOOLISH else c.Atom(f"defined(CONFIG_{x.name})")
