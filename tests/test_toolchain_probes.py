@@ -97,3 +97,36 @@ def test_blocker_names_the_probe_not_its_symbol(ctx):
     assert engine._depends(ctx, "STACKPROT") == (
         "STACKPROT depends on HAVE_SP && cc-option(-fstack-protector)"
     )
+
+
+TRISTATES = """\
+config MODULES
+\tbool "modules"
+\tmodules
+
+config CCP
+\ttristate "ccp"
+
+config PSP
+\tbool "psp"
+\tdepends on CCP
+
+config KVM_AMD
+\ttristate "kvm amd"
+
+config SEV
+\tbool "sev"
+\tdepends on KVM_AMD && PSP && !(KVM_AMD = y && CCP = m)
+"""
+
+
+def test_m_and_y_are_told_apart_when_any_configuration_is_asked(tmp_path):
+    (tmp_path / "Makefile").write_text("VERSION = 7\nPATCHLEVEL = 0\n")
+    (tmp_path / "Kconfig").write_text('source "arch/$(SRCARCH)/Kconfig"\n')
+    (tmp_path / "arch/demo").mkdir(parents=True)
+    (tmp_path / "arch/demo/Kconfig").write_text(TRISTATES)
+    tree = KernelTree.open(tmp_path)
+    ctx = ArchContext(tree, tree.arch_env("demo"))
+    # Two-valued (m reads as y), SEV looks impossible; KVM_AMD=m with CCP=m allows it.
+    assert engine.solve(ctx, c.Sym("SEV")) is None
+    assert engine.solve(ctx, c.Sym("SEV"), any_toolchain=True) is not None

@@ -19,8 +19,10 @@ Semantics encoded (kconfig-language.rst), each symbol read as "not n":
 Toolchain answers (see :mod:`kconsist.kconfig.preprocess`) are encoded both ways, chosen
 per question by the variable :data:`MODEL`: when it is true, every probe symbol and
 every toolchain-valued symbol reads the model toolchain's answer (what a load says);
-when it is false, they are free: any toolchain. A probe symbol is then a free
-variable; a toolchain-valued bool symbol has no constraint; a comparison that involves
+when it is false, they are free: any toolchain. (The same switch makes a comparison
+that tells a tristate's m from y, ``KVM_AMD = y``, unknown when false: two-valued
+tristates are an approximation that a "never possible" verdict must not rest on.)
+A probe symbol is then a free variable; a toolchain-valued bool symbol has no constraint; a comparison that involves
 a toolchain-valued int/hex/string symbol (``GCC_VERSION >= 110000``,
 ``RUSTC_VERSION``) is an unknown.
 
@@ -130,6 +132,10 @@ class KconfigFormula:
         op, left, right = e
         if op in (kl.EQUAL, kl.UNEQUAL) and self._is_tri(left) and self._is_tri(right):
             same = self._tri_equal(left, right)
+            if self._m_matters(left, right):
+                # Two-valued, `X = y` reads as X; asked about any configuration, the
+                # m/y difference is an unknown (KVM_AMD = y && CCP = m).
+                same = _model_or(same, c.Atom(kl.expr_str((kl.EQUAL, left, right))))
             return same if op == kl.EQUAL else c.not_(same)
         text = kl.expr_str(e)
         if self._fixed(left) and self._fixed(right):
@@ -141,6 +147,14 @@ class KconfigFormula:
 
     def _from_toolchain(self, sym: kl.Symbol | kl.Choice) -> bool:
         return isinstance(sym, kl.Symbol) and sym.name in self._toolchain_syms
+
+    @staticmethod
+    def _m_matters(left: kl.Symbol | kl.Choice, right: kl.Symbol | kl.Choice) -> bool:
+        """Whether a comparison tells m from y: a tristate against y or m, or two
+        tristates (against n it is exact)."""
+        names = {s.name for s in (left, right) if isinstance(s, kl.Symbol) and s.is_constant}
+        tris = [s for s in (left, right) if isinstance(s, kl.Symbol) and _is_tristate(s)]
+        return bool(tris) and ("n" not in names) and (len(tris) == 2 or bool(names))
 
     def _is_tri(self, sym: kl.Symbol | kl.Choice) -> bool:
         if isinstance(sym, kl.Choice):
@@ -254,6 +268,10 @@ def _items(e: object) -> list[kl.Symbol | kl.Choice]:
     if e is None:
         return []
     return [i for i in kl.expr_items(e) if isinstance(i, kl.Choice) or not i.is_constant]
+
+
+def _is_tristate(sym: kl.Symbol) -> bool:
+    return not sym.is_constant and sym.orig_type == kl.TRISTATE
 
 
 def _model_or(model: c.Cond, free: c.Cond) -> c.Cond:
