@@ -23,8 +23,8 @@ when it is false, they are free: any toolchain. (The same switch makes a compari
 that tells a tristate's m from y, ``KVM_AMD = y``, unknown when false: two-valued
 tristates are an approximation that a "never possible" verdict must not rest on.)
 A probe symbol is then a free variable; a toolchain-valued bool symbol has no
-constraint; a comparison that involves a toolchain-valued int/hex/string symbol (``GCC_VERSION >= 110000``,
-``RUSTC_VERSION``) is an unknown.
+constraint; a comparison that involves a toolchain-valued int/hex/string symbol
+(``GCC_VERSION >= 110000``, ``RUSTC_VERSION``) is an unknown.
 
 Limits (documented in README): tristates are two-valued (m counts as on, so ``A = m``
 reads as ``A``); comparisons of string/int/hex symbols are evaluated by kconfiglib when
