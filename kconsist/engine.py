@@ -252,9 +252,9 @@ def _is_dead(ctx: ArchContext, fact: Fact) -> bool:
     """No configuration puts ``fact`` in effect, with any toolchain, though one reaches
     where it is (an impossible surrounding is reported at the surrounding's own site
     instead). Toolchain probes are left open: dead means dead whatever they answer."""
-    if solve(ctx, fact.cond, any_toolchain=True) is not None:
+    if possible(ctx, fact.cond):
         return False
-    return fact.outer is None or solve(ctx, fact.outer, any_toolchain=True) is not None
+    return fact.outer is None or possible(ctx, fact.outer)
 
 
 def _dead_where_reached(ctx: ArchContext, fact: Fact) -> bool:
@@ -265,7 +265,7 @@ def _dead_where_reached(ctx: ArchContext, fact: Fact) -> bool:
         return True
     for other in reachers(ctx.tree, fact.file):
         there = ctx.other(other)
-        if solve(there, there.guard_condition(fact.nest), any_toolchain=True) is not None:
+        if possible(there, there.guard_condition(fact.nest)):
             return False
     return True
 
@@ -287,10 +287,10 @@ def blocker(ctx: ArchContext, fact: Fact) -> str:
         if not ctx.formula.defines(name):
             if True in signs:
                 reasons.append(f"{name} is not defined for {ctx.arch}")
-        elif True in signs and solve(ctx, c.and_(around, c.Sym(name)), True) is None:
+        elif True in signs and not possible(ctx, c.and_(around, c.Sym(name))):
             dep = _depends(ctx, name)
             reasons.append(f"{name} can never be enabled" + (f" ({dep})" if dep else ""))
-        elif False in signs and solve(ctx, c.and_(around, c.not_(c.Sym(name))), True) is None:
+        elif False in signs and not possible(ctx, c.and_(around, c.not_(c.Sym(name)))):
             reasons.append(f"{name} is always enabled")
     if reasons:
         return "; ".join(reasons)
@@ -364,6 +364,16 @@ def _relevant(
 
 def _literal(name: str, value: bool) -> c.Cond:
     return c.Sym(name) if value else c.not_(c.Sym(name))
+
+
+def possible(ctx: ArchContext, query: c.Cond) -> bool:
+    """Whether some configuration the arch allows, with some toolchain, satisfies
+    ``query`` (no model is decoded: the question of ``possible:`` checks)."""
+    if query not in ctx.possible:  # sites of one file often share a condition
+        exact = ctx.exact(query)
+        ctx.formula.add_cone(c.symbols(exact))
+        ctx.possible[query] = ctx.solver.satisfiable(ctx.formula.constraints, exact)
+    return ctx.possible[query]
 
 
 def solve(ctx: ArchContext, query: c.Cond, any_toolchain: bool = False) -> sat.Model | None:

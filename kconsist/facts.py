@@ -49,6 +49,7 @@ class ArchContext:
     _c_cache: dict[tuple[str, tuple[str, ...], str], list[Fact]] = field(default_factory=dict)
     _kconfig_lines: dict[str, list[str]] = field(default_factory=dict)
     _others: dict[str, ArchContext] = field(default_factory=dict)
+    possible: dict[c.Cond, bool] = field(default_factory=dict)  # engine.possible's answers
 
     @property
     def arch(self) -> str:

@@ -114,6 +114,12 @@ class Incremental:
 
     def solve(self, constraints: list[c.Cond], query: c.Cond) -> Model | None:
         """A model of ``constraints`` (a list that only ever grows) and ``query``."""
+        if not self.satisfiable(constraints, query):
+            return None
+        return _decode(self._enc, set(self._solver.get_model() or []))
+
+    def satisfiable(self, constraints: list[c.Cond], query: c.Cond) -> bool:
+        """Whether ``constraints`` and ``query`` have a model (none is decoded)."""
         for e in constraints[self._required :]:
             self._enc.require(e)
         self._required = len(constraints)
@@ -128,9 +134,7 @@ class Incremental:
         if fresh:
             self._solver.set_phases([-v for v in fresh])
             self._phased = len(self._enc.sym_vars)
-        if not self._solver.solve(assumptions=[q]):
-            return None
-        return _decode(self._enc, set(self._solver.get_model() or []))
+        return bool(self._solver.solve(assumptions=[q]))
 
 
 def _decode(enc: _Encoder, model: set[int]) -> Model:

@@ -102,9 +102,9 @@ class KconfigFormula:
         if isinstance(e, tuple):
             op = e[0]
             if op == kl.AND:
-                return c.and_(self.expr(e[1]), self.expr(e[2]))
+                return c.and_(*(self.expr(x) for x in _chain(e, kl.AND)))
             if op == kl.OR:
-                return c.or_(self.expr(e[1]), self.expr(e[2]))
+                return c.or_(*(self.expr(x) for x in _chain(e, kl.OR)))
             if op == kl.NOT:
                 return c.not_(self.expr(e[1]))
             if op in _REL:
@@ -268,6 +268,20 @@ def _items(e: object) -> list[kl.Symbol | kl.Choice]:
     if e is None:
         return []
     return [i for i in kl.expr_items(e) if isinstance(i, kl.Choice) or not i.is_constant]
+
+
+def _chain(e: tuple, op: int) -> list[object]:
+    """The operands of a chain of ``op`` (kconfiglib nests ``a || b || c`` as
+    ``((a || b) || c)``; a ``rev_dep`` can hold hundreds): built at once, not pairwise."""
+    out: list[object] = []
+    todo: list[object] = [e]
+    while todo:
+        x = todo.pop()
+        if isinstance(x, tuple) and x[0] == op:
+            todo += [x[2], x[1]]
+        else:
+            out.append(x)
+    return out
 
 
 def _is_tristate(sym: kl.Symbol) -> bool:
