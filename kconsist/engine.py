@@ -204,7 +204,7 @@ def check_rule(ctx: ArchContext, rule: Rule) -> Verdict:
             found = [
                 _impossible(ctx, rule, f)
                 for f in facts[fact]
-                if _is_dead(ctx, f) and _dead_where_reached(ctx, f)
+                if _judged(ctx, f) and _is_dead(ctx, f) and _dead_where_reached(ctx, f)
             ]
             return Verdict(rule, ctx.arch, facts, found)
     raise TypeError(f"unknown check {rule.check!r}")
@@ -255,6 +255,14 @@ def _is_dead(ctx: ArchContext, fact: Fact) -> bool:
     if possible(ctx, fact.cond):
         return False
     return fact.outer is None or possible(ctx, fact.outer)
+
+
+def _judged(ctx: ArchContext, fact: Fact) -> bool:
+    """A guard testing a ``CONFIG_`` name that code ``#define``s or ``-D``s (parisc's
+    cache.c sets CONFIG_FLUSH_PAGE_ACCESSED) is not Kconfig's alone: never judged."""
+    if fact.nest is None:
+        return True
+    return not any(n in ctx.set_outside_kconfig for n in c.symbols(fact.nest))
 
 
 def _dead_where_reached(ctx: ArchContext, fact: Fact) -> bool:

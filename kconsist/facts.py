@@ -209,14 +209,19 @@ class ArchContext:
         return any(n not in known and _base(n) not in known for n in _TESTED.findall(text))
 
     @cached_property
+    def set_outside_kconfig(self) -> frozenset[str]:
+        """``CONFIG_`` names a ``#define`` or ``-D`` in the arch's files or include/
+        sets: not (only) Kconfig's to decide."""
+        return _set_outside_kconfig(self.tree, f"arch/{self.arch}") | _set_outside_kconfig(
+            self.tree, "include"
+        )
+
+    @cached_property
     def _defined_elsewhere(self) -> frozenset[str]:
         """``CONFIG_`` names that something other than Kconfig sets: every Kconfig
         symbol of the tree, and each ``#define CONFIG_X`` / ``-DCONFIG_X`` in the arch's
         files or include/ (parisc's cache.c defines CONFIG_FLUSH_PAGE_ACCESSED itself)."""
-        names = set(self.tree.kconfig_symbols())
-        for base in (f"arch/{self.arch}", "include"):
-            names |= _set_outside_kconfig(self.tree, base)
-        return frozenset(names)
+        return frozenset(self.tree.kconfig_symbols()) | self.set_outside_kconfig
 
     def _guards_of(
         self, rel: str, text: str, wanted: re.Pattern[str], undefined: bool = False

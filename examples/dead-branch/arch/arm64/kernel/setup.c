@@ -34,3 +34,10 @@ int compiler_workaround;
 #ifdef CONFIG_CPU_V7
 #define SETUP_V7 1
 #endif
+
+/* A CONFIG_ name the file sets itself is not Kconfig's to decide (parisc's cache.c). */
+#define CONFIG_SETUP_FLUSH_ACCESSED 0
+/* kconsist-ok: dead-arch-branch */
+#if CONFIG_SETUP_FLUSH_ACCESSED
+#define SETUP_FLUSH 1
+#endif
