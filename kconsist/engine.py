@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 import kconfiglib as kl
 
 from kconsist import cond as c
-from kconsist import sat, suppress
+from kconsist import effective, sat, suppress
 from kconsist.cfacts.pp import directive_cond
 from kconsist.cfacts.reach import reachers
 from kconsist.facts import ArchContext, read_shared
@@ -258,11 +258,17 @@ def _is_dead(ctx: ArchContext, fact: Fact) -> bool:
 
 
 def _judged(ctx: ArchContext, fact: Fact) -> bool:
-    """A guard testing a ``CONFIG_`` name that code ``#define``s or ``-D``s (parisc's
-    cache.c sets CONFIG_FLUSH_PAGE_ACCESSED) is not Kconfig's alone: never judged."""
+    """Whether Kconfig alone decides a guard. Not when it tests a ``CONFIG_`` name that
+    code ``#define``s or ``-D``s (parisc's cache.c sets CONFIG_FLUSH_PAGE_ACCESSED), nor
+    a word-size macro read as a Kconfig symbol (``__powerpc64__`` as PPC64): a 32-bit
+    vDSO or compat object of a 64-bit kernel has CONFIG_PPC64 without it."""
     if fact.nest is None:
         return True
-    return not any(n in ctx.set_outside_kconfig for n in c.symbols(fact.nest))
+    if any(n in ctx.set_outside_kconfig for n in c.symbols(fact.nest)):
+        return False
+    macros = (a.removeprefix("defined(").removesuffix(")").strip() for a in c.atoms(fact.nest))
+    values = (effective.macro_value(m, ctx.arch) for m in macros)
+    return all(v is None or isinstance(v, c.Const) for v in values)
 
 
 def _dead_where_reached(ctx: ArchContext, fact: Fact) -> bool:

@@ -41,3 +41,9 @@ int compiler_workaround;
 #if CONFIG_SETUP_FLUSH_ACCESSED
 #define SETUP_FLUSH 1
 #endif
+
+/* A 32-bit vDSO or compat object of a 64-bit kernel: CONFIG_64BIT without __LP64__. */
+/* kconsist-ok: dead-arch-branch */
+#if defined(CONFIG_64BIT) && !defined(__LP64__)
+#define SETUP_COMPAT32 1
+#endif
