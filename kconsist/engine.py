@@ -252,9 +252,13 @@ def _is_dead(ctx: ArchContext, fact: Fact) -> bool:
     """No configuration puts ``fact`` in effect, with any toolchain, though one reaches
     where it is (an impossible surrounding is reported at the surrounding's own site
     instead). Toolchain probes are left open: dead means dead whatever they answer."""
-    if possible(ctx, fact.cond):
+    cond, outer = fact.cond, fact.outer
+    if fact.nest is not None and not ctx.build_is_exact(fact.file):
+        # The file's Kbuild condition may miss a way it is built: its #if nest alone.
+        cond, outer = ctx.guard_condition(fact.nest), ctx.guard_condition(fact.nest_outer)
+    if possible(ctx, cond):
         return False
-    return fact.outer is None or possible(ctx, fact.outer)
+    return outer is None or possible(ctx, outer)
 
 
 def _judged(ctx: ArchContext, fact: Fact) -> bool:

@@ -208,6 +208,24 @@ class ArchContext:
         known = self._defined_elsewhere
         return any(n not in known and _base(n) not in known for n in _TESTED.findall(text))
 
+    def build_is_exact(self, rel: str) -> bool:
+        """Whether the Kbuild condition of ``rel`` can be trusted to be complete: a
+        ``.c`` whose object its directory's Makefile names once (arch/powerpc/kvm names
+        book3s_pr.o in two lists, one reached through ``kvm-objs-$(CONFIG_X) :=
+        $(list)``, which the Kbuild reader does not follow); headers and files outside a
+        build list are not judged by their Kbuild condition."""
+        if not rel.endswith(".c"):
+            return True
+        directory, name = rel.rsplit("/", 1)
+        pattern = re.compile(rf"(?<![\w-]){re.escape(name[:-2])}\.o\b")
+        count = 0
+        for mk in ("Makefile", "Kbuild"):
+            try:
+                count += len(pattern.findall(self.tree.read_text(f"{directory}/{mk}")))
+            except TreeError:
+                continue
+        return count <= 1
+
     @cached_property
     def set_outside_kconfig(self) -> frozenset[str]:
         """``CONFIG_`` names a ``#define`` or ``-D`` in the arch's files or include/
@@ -249,6 +267,7 @@ class ArchContext:
                     context=context(lines[d.line - 1]),
                     outer=self._effective(c.and_(outer, file_cond)),
                     nest=body,
+                    nest_outer=outer,
                 )
             )
         return out

@@ -31,6 +31,7 @@ class Fact:
     context: str = ""  # the line's text, whitespace collapsed: part of a finding's identity
     outer: c.Cond | None = None  # guard facts: the condition around the #if line
     nest: c.Cond | None = None  # guard facts: the branch's own #if nest, as written
+    nest_outer: c.Cond | None = None  # guard facts: the #if nest around the line, as written
 
     @property
     def location(self) -> str:
