@@ -80,31 +80,36 @@ def not_(c: Cond) -> Cond:
     return Not(c)
 
 
-def _flatten(kind: type, args: Iterable[Cond]) -> list[Cond]:
-    out: list[Cond] = []
+def _flatten(kind: type, args: Iterable[Cond], unit: Cond) -> list[Cond]:
+    """The arguments, nested ones of the same kind spliced in, each once, in order of
+    first appearance, without ``unit``. Dicts, not lists: a Kconfig ``rev_dep`` can be
+    an OR of hundreds of selects, and pairwise comparison was quadratic."""
+    out: dict[Cond, None] = {}
     for a in args:
-        if isinstance(a, kind):
-            out.extend(a.args)  # type: ignore[attr-defined]
-        elif a not in out:
-            out.append(a)
-    return out
+        for x in a.args if isinstance(a, kind) else (a,):  # type: ignore[attr-defined]
+            out[x] = None
+    out.pop(unit, None)
+    return list(out)
+
+
+def _complementary(items: list[Cond]) -> bool:
+    present = set(items)
+    return any(isinstance(a, Not) and a.arg in present for a in items)
 
 
 def and_(*args: Cond) -> Cond:
-    items = [a for a in _flatten(And, args) if a != TRUE]
-    if FALSE in items or any(not_(a) in items for a in items):
+    items = _flatten(And, args, TRUE)
+    if FALSE in items or _complementary(items):
         return FALSE
-    items = list(dict.fromkeys(items))
     if not items:
         return TRUE
     return items[0] if len(items) == 1 else And(tuple(items))
 
 
 def or_(*args: Cond) -> Cond:
-    items = [a for a in _flatten(Or, args) if a != FALSE]
-    if TRUE in items or any(not_(a) in items for a in items):
+    items = _flatten(Or, args, FALSE)
+    if TRUE in items or _complementary(items):
         return TRUE
-    items = list(dict.fromkeys(items))
     if not items:
         return FALSE
     return items[0] if len(items) == 1 else Or(tuple(items))

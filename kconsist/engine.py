@@ -21,11 +21,13 @@ from dataclasses import dataclass, field, replace
 import kconfiglib as kl
 
 from kconsist import cond as c
-from kconsist import sat, suppress
+from kconsist import effective, sat, suppress
 from kconsist.cfacts.pp import directive_cond
+from kconsist.cfacts.reach import reachers
 from kconsist.facts import ArchContext, read_shared
 from kconsist.findings import AuditResult, Fact, Finding, InputError, RuleInfo, Skipped
-from kconsist.kconfig.formula import USER_PREFIX
+from kconsist.kconfig.formula import MODEL, USER_PREFIX
+from kconsist.kconfig.preprocess import PROBE_PREFIX
 from kconsist.rulelang import Forbid, Never, Possible, Rule
 from kconsist.tree import ARCH_VARIANTS, KernelTree, TreeError
 
@@ -204,7 +206,11 @@ def check_rule(ctx: ArchContext, rule: Rule) -> Verdict:
         case Never(never, at_fact):
             return _check_never(ctx, rule, facts, never, at_fact)
         case Possible(fact):
-            found = [_impossible(ctx, rule, f) for f in facts[fact] if _is_dead(ctx, f)]
+            found = [
+                _impossible(ctx, rule, f)
+                for f in facts[fact]
+                if _judged(ctx, f) and _is_dead(ctx, f) and _dead_where_reached(ctx, f)
+            ]
             return Verdict(rule, ctx.arch, facts, found)
     raise TypeError(f"unknown check {rule.check!r}")
 
@@ -248,11 +254,43 @@ def _shown(
 
 
 def _is_dead(ctx: ArchContext, fact: Fact) -> bool:
-    """No configuration puts ``fact`` in effect, though one reaches where it is (an
-    impossible surrounding is reported at the surrounding's own site instead)."""
-    if solve(ctx, fact.cond) is not None:
+    """No configuration puts ``fact`` in effect, with any toolchain, though one reaches
+    where it is (an impossible surrounding is reported at the surrounding's own site
+    instead). Toolchain probes are left open: dead means dead whatever they answer."""
+    cond, outer = fact.cond, fact.outer
+    if fact.nest is not None and not ctx.build_is_exact(fact.file):
+        # The file's Kbuild condition may miss a way it is built: its #if nest alone.
+        cond, outer = ctx.guard_condition(fact.nest), ctx.guard_condition(fact.nest_outer)
+    if possible(ctx, cond):
         return False
-    return fact.outer is None or solve(ctx, fact.outer) is not None
+    return outer is None or possible(ctx, outer)
+
+
+def _judged(ctx: ArchContext, fact: Fact) -> bool:
+    """Whether Kconfig alone decides a guard. Not when it tests a ``CONFIG_`` name that
+    code ``#define``s or ``-D``s (parisc's cache.c sets CONFIG_FLUSH_PAGE_ACCESSED), nor
+    a word-size macro read as a Kconfig symbol (``__powerpc64__`` as PPC64): a 32-bit
+    vDSO or compat object of a 64-bit kernel has CONFIG_PPC64 without it."""
+    if fact.nest is None:
+        return True
+    if any(n in ctx.set_outside_kconfig for n in c.symbols(fact.nest)):
+        return False
+    macros = (a.removeprefix("defined(").removesuffix(")").strip() for a in c.atoms(fact.nest))
+    values = (effective.macro_value(m, ctx.arch) for m in macros)
+    return all(v is None or isinstance(v, c.Const) for v in values)
+
+
+def _dead_where_reached(ctx: ArchContext, fact: Fact) -> bool:
+    """A guard in code that other arches' builds compile too (arm64 builds
+    arch/arm/xen, um arch/x86) is dead only if its ``#if`` nest is impossible for each
+    of them as well (their build of the file is assumed: never a reason for "dead")."""
+    if fact.nest is None:
+        return True
+    for other in reachers(ctx.tree, fact.file):
+        there = ctx.other(other)
+        if possible(there, there.guard_condition(fact.nest)):
+            return False
+    return True
 
 
 def _impossible(ctx: ArchContext, rule: Rule, fact: Fact) -> Finding:
@@ -265,15 +303,17 @@ def blocker(ctx: ArchContext, fact: Fact) -> str:
     for being on) or cannot disable (tested for being off)."""
     around = fact.outer if fact.outer is not None else c.TRUE
     reasons = []
+    if fact.kind in ("select", "imply") and not ctx.formula.defines(fact.name):
+        reasons.append(f"{fact.name} is not defined for {ctx.arch}")
     named = _named(fact)
     for name, signs in named.items():
         if not ctx.formula.defines(name):
             if True in signs:
                 reasons.append(f"{name} is not defined for {ctx.arch}")
-        elif True in signs and solve(ctx, c.and_(around, c.Sym(name))) is None:
+        elif True in signs and not possible(ctx, c.and_(around, c.Sym(name))):
             dep = _depends(ctx, name)
             reasons.append(f"{name} can never be enabled" + (f" ({dep})" if dep else ""))
-        elif False in signs and solve(ctx, c.and_(around, c.not_(c.Sym(name)))) is None:
+        elif False in signs and not possible(ctx, c.and_(around, c.not_(c.Sym(name)))):
             reasons.append(f"{name} is always enabled")
     if reasons:
         return "; ".join(reasons)
@@ -313,8 +353,11 @@ def _signs(cond: c.Cond, positive: bool, out: dict[str, set[bool]]) -> None:
 
 def _depends(ctx: ArchContext, name: str) -> str:
     sym = ctx.kconf.syms[name]
-    dep = kl.expr_str(sym.direct_dep)
+    dep = _PROBE.sub(lambda m: ctx.formula.probe_label(m[0]) or m[0], kl.expr_str(sym.direct_dep))
     return f"{name} depends on {dep}" if dep not in ("y", "") else ""
+
+
+_PROBE = re.compile(re.escape(PROBE_PREFIX) + r"\w+")
 
 
 def _relevant(
@@ -346,10 +389,23 @@ def _literal(name: str, value: bool) -> c.Cond:
     return c.Sym(name) if value else c.not_(c.Sym(name))
 
 
-def solve(ctx: ArchContext, query: c.Cond) -> sat.Model | None:
-    """A configuration the arch allows in which ``query`` holds, or None."""
+def possible(ctx: ArchContext, query: c.Cond) -> bool:
+    """Whether some configuration the arch allows, with some toolchain, satisfies
+    ``query`` (no model is decoded: the question of ``possible:`` checks)."""
+    if query not in ctx.possible:  # sites of one file often share a condition
+        exact = ctx.exact(query)
+        ctx.formula.add_cone(c.symbols(exact))
+        ctx.possible[query] = ctx.solver.satisfiable(ctx.formula.constraints, exact)
+    return ctx.possible[query]
+
+
+def solve(ctx: ArchContext, query: c.Cond, any_toolchain: bool = False) -> sat.Model | None:
+    """A configuration the arch allows in which ``query`` holds, or None: with the
+    model toolchain's answers to Kconfig's probes, or (``any_toolchain``) with any."""
     query = ctx.exact(query)
     ctx.formula.add_cone(c.symbols(query))
+    if not any_toolchain:
+        query = c.and_(query, MODEL)
     return ctx.solver.solve(ctx.formula.constraints, query)
 
 

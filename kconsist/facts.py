@@ -15,9 +15,11 @@ from kconsist import cond as c
 from kconsist import effective, sat
 from kconsist.cfacts import pp, scan_text
 from kconsist.cfacts.includes import IncludeGraph, generic_asm_includes
+from kconsist.cfacts.reach import foreign_reach
 from kconsist.findings import Fact
 from kconsist.kconfig.formula import USER_PREFIX, KconfigFormula
 from kconsist.kconfig.load import load_kconfig
+from kconsist.kconfig.preprocess import PROBE_PREFIX
 from kconsist.rulelang import CFactSpec, FactSpec, GuardFactSpec, KconfigFactSpec, path_glob
 from kconsist.tree import ArchEnv, KernelTree, TreeError, per_tree_state
 
@@ -46,6 +48,8 @@ class ArchContext:
     problems: list[tuple[str, int, str]] = field(default_factory=list)
     _c_cache: dict[tuple[str, tuple[str, ...], str], list[Fact]] = field(default_factory=dict)
     _kconfig_lines: dict[str, list[str]] = field(default_factory=dict)
+    _others: dict[str, ArchContext] = field(default_factory=dict)
+    possible: dict[c.Cond, bool] = field(default_factory=dict)  # engine.possible's answers
 
     @property
     def arch(self) -> str:
@@ -54,6 +58,18 @@ class ArchContext:
     @cached_property
     def kconf(self) -> kl.Kconfig:
         return load_kconfig(self.tree, self.env)
+
+    def other(self, arch: str) -> ArchContext:
+        """The context of another arch of the same tree (one whose build reaches into
+        this arch's directory), made once."""
+        if arch not in self._others:
+            self._others[arch] = ArchContext(self.tree, self.tree.arch_env(arch))
+        return self._others[arch]
+
+    def guard_condition(self, nest: c.Cond) -> c.Cond:
+        """An ``#if`` nest as this arch's build reads it (its compiler macros, its
+        Kconfig), wherever the file is."""
+        return self._effective(nest)
 
     @cached_property
     def includes(self) -> IncludeGraph:
@@ -94,8 +110,8 @@ class ArchContext:
         return [n for n in c.symbols(cond) if self._exact_leaf(c.Sym(n)) == c.FALSE]
 
     def _exact_leaf(self, x: c.Cond) -> c.Cond:
-        if not isinstance(x, c.Sym) or x.name.startswith(("<", USER_PREFIX)):
-            return x
+        if not isinstance(x, c.Sym) or x.name.startswith(("<", USER_PREFIX, PROBE_PREFIX)):
+            return x  # not a Kconfig name: the formula's own variables
         sym = self.kconf.syms.get(x.name)
         if sym is not None and sym.nodes:
             return x if sym.orig_type in _BOOLISH else c.Atom(f"defined(CONFIG_{x.name})")
@@ -192,15 +208,38 @@ class ArchContext:
         known = self._defined_elsewhere
         return any(n not in known and _base(n) not in known for n in _TESTED.findall(text))
 
+    def build_is_exact(self, rel: str) -> bool:
+        """Whether the Kbuild condition of ``rel`` can be trusted to be complete: a
+        ``.c`` whose object its directory's Makefile names once (arch/powerpc/kvm names
+        book3s_pr.o in two lists, one reached through ``kvm-objs-$(CONFIG_X) :=
+        $(list)``, which the Kbuild reader does not follow); headers and files outside a
+        build list are not judged by their Kbuild condition."""
+        if not rel.endswith(".c"):
+            return True
+        directory, name = rel.rsplit("/", 1)
+        pattern = re.compile(rf"(?<![\w-]){re.escape(name[:-2])}\.o\b")
+        count = 0
+        for mk in ("Makefile", "Kbuild"):
+            try:
+                count += len(pattern.findall(self.tree.read_text(f"{directory}/{mk}")))
+            except TreeError:
+                continue
+        return count <= 1
+
+    @cached_property
+    def set_outside_kconfig(self) -> frozenset[str]:
+        """``CONFIG_`` names a ``#define`` or ``-D`` in the arch's files or include/
+        sets: not (only) Kconfig's to decide."""
+        return _set_outside_kconfig(self.tree, f"arch/{self.arch}") | _set_outside_kconfig(
+            self.tree, "include"
+        )
+
     @cached_property
     def _defined_elsewhere(self) -> frozenset[str]:
         """``CONFIG_`` names that something other than Kconfig sets: every Kconfig
         symbol of the tree, and each ``#define CONFIG_X`` / ``-DCONFIG_X`` in the arch's
         files or include/ (parisc's cache.c defines CONFIG_FLUSH_PAGE_ACCESSED itself)."""
-        names = set(self.tree.kconfig_symbols())
-        for base in (f"arch/{self.arch}", "include"):
-            names |= _set_outside_kconfig(self.tree, base)
-        return frozenset(names)
+        return frozenset(self.tree.kconfig_symbols()) | self.set_outside_kconfig
 
     def _guards_of(
         self, rel: str, text: str, wanted: re.Pattern[str], undefined: bool = False
@@ -227,6 +266,8 @@ class ArchContext:
                     self._effective(c.and_(body, file_cond)),
                     context=context(lines[d.line - 1]),
                     outer=self._effective(c.and_(outer, file_cond)),
+                    nest=body,
+                    nest_outer=outer,
                 )
             )
         return out
@@ -280,12 +321,14 @@ class ArchContext:
         line = self.property_line(rel, node.linenr, what, target.name, nth)
         owner = c.Sym(item.name)
         text = self._line(rel, line)
+        # Selecting a symbol the arch does not define has no effect: never in effect.
+        effect = c.TRUE if self.formula.defines(target.name) else c.FALSE
         return Fact(
             what,
             target.name,
             rel,
             line,
-            c.and_(owner, self.formula.expr(when)),
+            c.and_(owner, self.formula.expr(when), effect),
             context(text),
             owner,
         )
@@ -396,3 +439,5 @@ def read_shared(tree: KernelTree, specs: list[FactSpec]) -> None:
         elif isinstance(s, GuardFactSpec) and s.undefined:
             tree.kconfig_symbols()
             _set_outside_kconfig(tree, "include")
+        elif isinstance(s, GuardFactSpec):
+            foreign_reach(tree)  # for possible: checks of code other arches build

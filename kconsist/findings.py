@@ -30,6 +30,8 @@ class Fact:
     cond: c.Cond  # when it is compiled / in effect
     context: str = ""  # the line's text, whitespace collapsed: part of a finding's identity
     outer: c.Cond | None = None  # guard facts: the condition around the #if line
+    nest: c.Cond | None = None  # guard facts: the branch's own #if nest, as written
+    nest_outer: c.Cond | None = None  # guard facts: the #if nest around the line, as written
 
     @property
     def location(self) -> str:

@@ -32,6 +32,7 @@ class _Encoder:
     clauses: list[list[int]] = field(default_factory=list)
     cache: dict[c.Cond, int] = field(default_factory=dict)
     top: int = 0
+    sym_vars: list[int] = field(default_factory=list)  # in order of creation
 
     def fresh(self) -> int:
         self.top += 1
@@ -40,6 +41,8 @@ class _Encoder:
     def var(self, key: Var) -> int:
         if key not in self.vars:
             self.vars[key] = self.fresh()
+            if key[0] == "sym":
+                self.sym_vars.append(self.vars[key])
         return self.vars[key]
 
     def lit(self, e: c.Cond) -> int:
@@ -106,10 +109,17 @@ class Incremental:
         self._solver = Solver(name="cadical153")
         self._sent = 0
         self._required = 0
+        self._phased = 0
         weakref.finalize(self, self._solver.delete)
 
     def solve(self, constraints: list[c.Cond], query: c.Cond) -> Model | None:
         """A model of ``constraints`` (a list that only ever grows) and ``query``."""
+        if not self.satisfiable(constraints, query):
+            return None
+        return _decode(self._enc, set(self._solver.get_model() or []))
+
+    def satisfiable(self, constraints: list[c.Cond], query: c.Cond) -> bool:
+        """Whether ``constraints`` and ``query`` have a model (none is decoded)."""
         for e in constraints[self._required :]:
             self._enc.require(e)
         self._required = len(constraints)
@@ -118,11 +128,13 @@ class Incremental:
             self._solver.add_clause(clause)
         self._sent = len(self._enc.clauses)
         # Prefer n: counterexamples read like a small configuration (and as the
-        # one-shot solve's did), the symbols that must be y standing out.
-        self._solver.set_phases([-v for key, v in self._enc.vars.items() if key[0] == "sym"])
-        if not self._solver.solve(assumptions=[q]):
-            return None
-        return _decode(self._enc, set(self._solver.get_model() or []))
+        # one-shot solve's did), the symbols that must be y standing out. A phase
+        # stays set in the solver: only new variables need one.
+        fresh = self._enc.sym_vars[self._phased :]
+        if fresh:
+            self._solver.set_phases([-v for v in fresh])
+            self._phased = len(self._enc.sym_vars)
+        return bool(self._solver.solve(assumptions=[q]))
 
 
 def _decode(enc: _Encoder, model: set[int]) -> Model:

@@ -42,6 +42,7 @@ import fnmatch
 import io
 import itertools
 import os
+import re
 import threading
 from collections.abc import Iterator
 from typing import Any, ClassVar
@@ -104,6 +105,7 @@ _PROPERTY_TOKENS = frozenset(
         _T._T_VISIBLE,
     }
 )
+_ASSIGNMENT = re.compile(r"\s*(?P<name>[^\s=:+$]+)\s*(?::=|\+=)")
 _NO_FUNCTION_MODULE = "kconsist.kconfig._no_user_functions"
 
 # -- process-wide hooks -------------------------------------------------------------
@@ -158,6 +160,10 @@ _orig_selection = Choice._selection
 _ZERO = {_T.INT: "0", _T.HEX: "0x0"}
 
 
+def _is_word(token: Any) -> bool:
+    return isinstance(token, Symbol | str)
+
+
 def _is_ours(item: Any) -> bool:
     return isinstance(item.kconfig, KernelKconfig)
 
@@ -173,6 +179,9 @@ def _str_value(sym: Symbol) -> str:
 
 
 def _tri_value(sym: Symbol) -> int:
+    if not sym.nodes and sym.name.startswith(preprocess.PROBE_PREFIX) and _is_ours(sym):
+        probe = sym.kconfig.toolchain.probes.get(sym.name)
+        return 2 if probe is not None and probe.model else 0  # the model's answer
     if (
         sym._cached_tri_val is None
         and sym.weak_rev_dep is not sym.kconfig.n
@@ -346,7 +355,9 @@ class KernelKconfig(Kconfig):
     :func:`kconsist.kconfig.load.load_kconfig`, which does that).
 
     Extra attributes: ``tree``; ``transitional_syms`` (list of Symbol, in definition
-    order); ``shell_calls`` (every interpreted ``$(shell,...)``, with its answer).
+    order); ``shell_calls`` (every interpreted ``$(shell,...)``, with its answer);
+    ``toolchain`` (the probes left open, :class:`~kconsist.kconfig.preprocess.Toolchain`)
+    and ``toolchain_syms`` (names of the symbols a toolchain answer gives a value).
     """
 
     _MODULES_NAME: ClassVar[str] = "MODULES"
@@ -359,6 +370,8 @@ class KernelKconfig(Kconfig):
         self._entry_lines: list[tuple[str, int, Any]] = []
         self._entry_sym: Symbol | None = None
         self.shell_calls: list[preprocess.ShellCall] = []
+        self.toolchain = preprocess.Toolchain()
+        self.toolchain_syms: set[str] = set()
         # Choice members' assignment order (see _calc_choice); 6.11 reworked choices.
         self._choice_order: dict[Symbol, int] = {}
         self._choice_clock = itertools.count()
@@ -433,12 +446,22 @@ class KernelKconfig(Kconfig):
 
     # -- tokens -----------------------------------------------------------------------
 
+    def _fn_val(self, args: Any) -> str:
+        value = super()._fn_val(args)
+        if len(args) == 1:
+            self.toolchain.variable_read(args[0], value)
+        return value
+
     def _tokenize(self, s: str) -> Any:
         words = s.split("#", 1)[0].split()
         if words == ["transitional"]:
             self._mark_transitional()
             return (None,)
+        # Probes become probe symbols only in entries' expressions, never in what a
+        # variable assignment or a bare $(error-if,...) line computes.
+        self.toolchain.begin_line(bool(words) and _T._get_keyword(words[0]) is not None)
         tokens = super()._tokenize(s)
+        self._note_toolchain(s, tokens)
         first = tokens[0]
         if first is _T._T_MODULES and tokens[1] is None:
             # 5.13+: bare `modules` replaced `option modules`.
@@ -447,6 +470,18 @@ class KernelKconfig(Kconfig):
             tokens = self._conditional_depends(tokens)
         self._track_entry(tokens)
         return tokens
+
+    def _note_toolchain(self, s: str, tokens: Any) -> None:
+        if tokens[0] is None:
+            if m := _ASSIGNMENT.match(s):
+                self.toolchain.assigned(m["name"])
+            return
+        sym = self._entry_sym
+        if sym is None or tokens[0] in _ENTRY_ENDERS:
+            return
+        words = [t.name if isinstance(t, Symbol) else t for t in tokens if _is_word(t)]
+        if self.toolchain.line_is_toolchain_valued(words):
+            self.toolchain_syms.add(sym.name)
 
     def _track_entry(self, tokens: Any) -> None:
         first = tokens[0]

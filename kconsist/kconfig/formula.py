@@ -16,6 +16,16 @@ Semantics encoded (kconfig-language.rst), each symbol read as "not n":
 * a transitional symbol reads any value an old .config may hold: it is free;
 * symbols an arch does not define are n; constants y/m/n are themselves.
 
+Toolchain answers (see :mod:`kconsist.kconfig.preprocess`) are encoded both ways, chosen
+per question by the variable :data:`MODEL`: when it is true, every probe symbol and
+every toolchain-valued symbol reads the model toolchain's answer (what a load says);
+when it is false, they are free: any toolchain. (The same switch makes a comparison
+that tells a tristate's m from y, ``KVM_AMD = y``, unknown when false: two-valued
+tristates are an approximation that a "never possible" verdict must not rest on.)
+A probe symbol is then a free variable; a toolchain-valued bool symbol has no
+constraint; a comparison that involves a toolchain-valued int/hex/string symbol
+(``GCC_VERSION >= 110000``, ``RUSTC_VERSION``) is an unknown.
+
 Limits (documented in README): tristates are two-valued (m counts as on, so ``A = m``
 reads as ``A``); comparisons of string/int/hex symbols are evaluated by kconfiglib when
 their operands cannot change (constants, environment, invisible symbols with
@@ -32,6 +42,8 @@ import kconfiglib as kl
 from kconsist import cond as c
 
 USER_PREFIX = "?"  # variables of the user's choices; never Kconfig names
+# True: the model toolchain's answers; false: any toolchain's. Never a Kconfig name.
+MODEL = c.Sym("<model toolchain>")
 _REL = {kl.EQUAL, kl.UNEQUAL, kl.LESS, kl.LESS_EQUAL, kl.GREATER, kl.GREATER_EQUAL}
 _TRI = (kl.BOOL, kl.TRISTATE)
 
@@ -49,6 +61,20 @@ class KconfigFormula:
     transitional: frozenset[str] = frozenset()
     constraints: list[c.Cond] = field(default_factory=list)
     _done: set[str] = field(default_factory=set)
+
+    @property
+    def _probes(self) -> dict:
+        toolchain = getattr(self.kconf, "toolchain", None)
+        return toolchain.probes if toolchain is not None else {}
+
+    @property
+    def _toolchain_syms(self) -> set[str]:
+        return getattr(self.kconf, "toolchain_syms", set())
+
+    def probe_label(self, name: str) -> str | None:
+        """``cc-option(-mfoo)`` for a probe symbol's name, else None."""
+        probe = self._probes.get(name)
+        return probe.label if probe is not None else None
 
     # -- public -----------------------------------------------------------------
 
@@ -76,9 +102,9 @@ class KconfigFormula:
         if isinstance(e, tuple):
             op = e[0]
             if op == kl.AND:
-                return c.and_(self.expr(e[1]), self.expr(e[2]))
+                return c.and_(*(self.expr(x) for x in _chain(e, kl.AND)))
             if op == kl.OR:
-                return c.or_(self.expr(e[1]), self.expr(e[2]))
+                return c.or_(*(self.expr(x) for x in _chain(e, kl.OR)))
             if op == kl.NOT:
                 return c.not_(self.expr(e[1]))
             if op in _REL:
@@ -93,6 +119,8 @@ class KconfigFormula:
     def _symbol(self, sym: kl.Symbol) -> c.Cond:
         if sym.is_constant:
             return c.Const(sym.name in ("y", "m"))
+        if not sym.nodes and sym.name in self._probes:
+            return _model_or(c.Const(self._probes[sym.name].model), c.Sym(sym.name))
         if sym.orig_type in _TRI:
             return c.Sym(sym.name) if sym.nodes else c.FALSE
         if not sym.nodes and not sym.env_var:
@@ -104,11 +132,29 @@ class KconfigFormula:
         op, left, right = e
         if op in (kl.EQUAL, kl.UNEQUAL) and self._is_tri(left) and self._is_tri(right):
             same = self._tri_equal(left, right)
+            if self._m_matters(left, right):
+                # Two-valued, `X = y` reads as X; asked about any configuration, the
+                # m/y difference is an unknown (KVM_AMD = y && CCP = m).
+                same = _model_or(same, c.Atom(kl.expr_str((kl.EQUAL, left, right))))
             return same if op == kl.EQUAL else c.not_(same)
         text = kl.expr_str(e)
         if self._fixed(left) and self._fixed(right):
-            return c.Const(bool(kl.expr_value(e)))
+            fixed = c.Const(bool(kl.expr_value(e)))
+            if self._from_toolchain(left) or self._from_toolchain(right):
+                return _model_or(fixed, c.Atom(text))
+            return fixed
         return c.Atom(text)
+
+    def _from_toolchain(self, sym: kl.Symbol | kl.Choice) -> bool:
+        return isinstance(sym, kl.Symbol) and sym.name in self._toolchain_syms
+
+    @staticmethod
+    def _m_matters(left: kl.Symbol | kl.Choice, right: kl.Symbol | kl.Choice) -> bool:
+        """Whether a comparison tells m from y: a tristate against y or m, or two
+        tristates (against n it is exact)."""
+        names = {s.name for s in (left, right) if isinstance(s, kl.Symbol) and s.is_constant}
+        tris = [s for s in (left, right) if isinstance(s, kl.Symbol) and _is_tristate(s)]
+        return bool(tris) and ("n" not in names) and (len(tris) == 2 or bool(names))
 
     def _is_tri(self, sym: kl.Symbol | kl.Choice) -> bool:
         if isinstance(sym, kl.Choice):
@@ -139,7 +185,8 @@ class KconfigFormula:
 
     def _fixed_or_atom(self, sym: kl.Symbol, text: str) -> c.Cond:
         if self._fixed(sym):
-            return c.Const(sym.str_value in ("y", "m"))
+            fixed = c.Const(sym.str_value in ("y", "m"))
+            return _model_or(fixed, c.Atom(text)) if self._from_toolchain(sym) else fixed
         return c.Atom(text)
 
     # -- constraints ------------------------------------------------------------
@@ -165,7 +212,10 @@ class KconfigFormula:
         )
         user = c.Sym(USER_PREFIX + item.name)  # the user's free choice
         value = c.or_(rev, c.and_(vis, user), c.and_(c.not_(vis), fallback))
-        self.constraints.append(_iff(this, value))
+        if item.name in self._toolchain_syms:  # any value, unless the model is asked
+            self.constraints.append(c.implies(MODEL, _iff(this, value)))
+        else:
+            self.constraints.append(_iff(this, value))
         return self._deps_of(item)
 
     def _visibility(self, nodes: list[kl.MenuNode]) -> c.Cond:
@@ -218,6 +268,29 @@ def _items(e: object) -> list[kl.Symbol | kl.Choice]:
     if e is None:
         return []
     return [i for i in kl.expr_items(e) if isinstance(i, kl.Choice) or not i.is_constant]
+
+
+def _chain(e: tuple, op: int) -> list[object]:
+    """The operands of a chain of ``op`` (kconfiglib nests ``a || b || c`` as
+    ``((a || b) || c)``; a ``rev_dep`` can hold hundreds): built at once, not pairwise."""
+    out: list[object] = []
+    todo: list[object] = [e]
+    while todo:
+        x = todo.pop()
+        if isinstance(x, tuple) and x[0] == op:
+            todo += [x[2], x[1]]
+        else:
+            out.append(x)
+    return out
+
+
+def _is_tristate(sym: kl.Symbol) -> bool:
+    return not sym.is_constant and sym.orig_type == kl.TRISTATE
+
+
+def _model_or(model: c.Cond, free: c.Cond) -> c.Cond:
+    """``model`` when the model toolchain is asked about, else ``free``."""
+    return c.or_(c.and_(MODEL, model), c.and_(c.not_(MODEL), free))
 
 
 def _iff(a: c.Cond, b: c.Cond) -> c.Cond:

@@ -28,10 +28,29 @@ command                                        answer
 anything else (compiler/assembler/linker       fails with empty output: every
 probes, other scripts, python, openssl ...)    ``cc-option``-style probe is "n"
 =============================================  =================================
+
+Those answers are one toolchain's; a real one answers differently. :class:`Toolchain`
+keeps track of which answers came from it, so that reasoning can leave them open:
+
+* an answer *consults the toolchain* when the command runs anything but the builtins
+  above (a probe, a version script, ``command -v``, a tool banner, a file test), or
+  when its text holds a toolchain answer given earlier on the same Kconfig line (a
+  variable such as ``$(cc-name)`` was expanded into it);
+* a ``$(success,...)``/``$(failure,...)`` (``if-success`` with ``y``/``n``) that
+  consults the toolchain, on a Kconfig line that is not a variable assignment,
+  expands to the name of a *probe symbol* instead of ``y``/``n``: one per distinct
+  command (and form), ``kconsist_probe_<hash>``, defined by no Kconfig file; a load
+  reads it as the model toolchain's answer, so every loaded value stays the same;
+* any other toolchain answer (a version number, a string, a variable assigned from
+  one) that reaches a config entry's line marks that symbol as *toolchain-valued*.
+
+:mod:`kconsist.kconfig.formula` reads both as free (any toolchain) or as the model's
+answer, as the question asks.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -93,9 +112,11 @@ class ShellCall:
 
 @dataclass
 class _Interpreter:
-    """A tiny shell: lists (`;`, `&&`, `||`), pipelines and a few builtins."""
+    """A tiny shell: lists (`;`, `&&`, `||`), pipelines and a few builtins.
+    ``consulted`` is set once an answer came from the model toolchain."""
 
     params: list[str] = field(default_factory=list)
+    consulted: bool = False
 
     def run(self, command: str) -> Result:
         match = _IF_SUCCESS.match(command.strip())
@@ -143,12 +164,17 @@ class _Interpreter:
         name, args = words[0], words[1:]
         base = name.rsplit("/", 1)[-1]
         if base in VERSION_SCRIPTS:
+            self.consulted = True
             return Result(VERSION_SCRIPTS[base] + "\n", VERSION_SCRIPTS[base] != "0")
         if base in TOOL_BANNERS and args in (["--version"], ["--help"], ["-v"]):
+            self.consulted = True
             return Result(TOOL_BANNERS[base], True)
         builtin = _BUILTINS.get(name)
         if builtin is None:
+            self.consulted = True
             return Result()  # a probe of the toolchain, or a script: never run, "n"
+        if name == "command" or (name in ("test", "[") and _tests_files(args)):
+            self.consulted = True  # what is installed, what exists: the host's answer
         return builtin(self, args, stdin)
 
 
@@ -257,6 +283,13 @@ def _binary_test(left: str, op: str, right: str) -> bool:
         return False  # sh: "integer expression expected", status 2
 
 
+def _tests_files(args: list[str]) -> bool:
+    return any(a in _FILE_TESTS for a in args)
+
+
+_FILE_TESTS = frozenset({"-e", "-f", "-d", "-x", "-r", "-w", "-s", "-L", "-h", "-c", "-b"})
+
+
 def _command(_: _Interpreter, args: list[str], __: str) -> Result:
     if len(args) == 2 and args[0] == "-v" and args[1] in PRESENT_TOOLS:
         return Result(f"/usr/bin/{args[1]}\n", True)
@@ -313,9 +346,119 @@ def evaluate(command: str) -> str:
     return "\n".join(out.splitlines()).rstrip("\n").replace("\n", " ")
 
 
+PROBE_PREFIX = "kconsist_probe_"
+# Environment variables the top Makefile sets from the toolchain (kconsist.tree sets
+# the model's values): reading one is a toolchain answer too.
+TOOLCHAIN_ENV = frozenset(
+    {
+        "CC", "LD", "NM", "AR", "OBJCOPY", "CLANG_FLAGS", "RUSTC", "BINDGEN", "PAHOLE",
+        "CC_VERSION_TEXT", "RUSTC_VERSION_TEXT", "PAHOLE_VERSION", "CROSS_COMPILE_COMPAT",
+        "PYTHON3", "USERCFLAGS", "USERLDFLAGS",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One toolchain probe left open: the value of ``$(success,command)`` (or, with
+    ``negated``, of ``$(failure,command)``); ``model`` is the model toolchain's answer,
+    which every load reads."""
+
+    command: str
+    negated: bool
+    model: bool
+
+    @property
+    def label(self) -> str:
+        """Short text for reports: ``cc-option(-mfoo)``, ``!as-instr(...)``, ..."""
+        return ("!" if self.negated else "") + probe_label(self.command)
+
+
+def probe_label(command: str) -> str:
+    text = " ".join(command.split())
+    for pattern, name in _PROBE_LABELS:
+        if m := pattern.search(text):
+            return f"{name}({m[1].strip()})"
+    return f"shell({text[:60]}{'...' if len(text) > 60 else ''})"
+
+
+_PROBE_LABELS = (
+    (re.compile(r"-Werror (.*?) -c -x c /dev/null"), "cc-option"),
+    (re.compile(r'printf "%b\\n" "(.*?)" \|'), "as-instr"),
+    (re.compile(r"\S*ld\S* -v (.*)$"), "ld-option"),
+    (re.compile(r"\S*rustc\S* (.*?) --crate-type=rlib"), "rustc-option"),
+)
+
+
+@dataclass
+class Toolchain:
+    """Which answers of one Kconfig load came from the model toolchain (see the module
+    docstring). The loader calls :meth:`begin_line` before each Kconfig line is
+    expanded and :meth:`line_is_toolchain_valued` after."""
+
+    probes: dict[str, Probe] = field(default_factory=dict)
+    # assigned from a toolchain answer (and the toolchain's environment variables)
+    variables: set[str] = field(default_factory=lambda: set(TOOLCHAIN_ENV))
+    _open: bool = False  # may this line's probes become probe symbols?
+    _answers: list[str] = field(default_factory=list)  # toolchain answers on this line
+    _read: bool = False  # a toolchain variable was expanded on this line
+
+    def begin_line(self, probes_open: bool) -> None:
+        self._open = probes_open
+        self._answers = []
+        self._read = False
+
+    def variable_read(self, name: str, value: str) -> None:
+        if name in self.variables:
+            self._read = True
+            if value.strip():
+                self._answers.append(value)
+
+    def shell(self, command: str) -> str:
+        interp = _Interpreter()
+        match = _IF_SUCCESS.match(command.strip())
+        inner = match["cmd"] if match else command
+        result = interp.run(inner)
+        # Over-approximated on purpose: any toolchain variable read on the line taints
+        # every command of the line (a command left open is never wrong, only vaguer).
+        consulted = interp.consulted or self._read or bool(self._answers)
+        if match:
+            branches = (match["then"], match["else"])
+            if consulted and self._open and branches in (("y", "n"), ("n", "y")):
+                negated = branches[0] == "n"
+                return self._probe(inner, negated, result.ok != negated)
+            result = Result((match["then"] if result.ok else match["else"]) + "\n", True)
+        output = "\n".join(result.out.splitlines()).rstrip("\n").replace("\n", " ")
+        if consulted:
+            self._answers.append(output if output.strip() else "\0")  # "\0": empty
+        return output
+
+    def _probe(self, command: str, negated: bool, model: bool) -> str:
+        # A name, not an expression: the macro may stand where the tokenizer wants
+        # one. Its value in a load is ``model`` (see compat._tri_value).
+        probe = Probe(" ".join(command.split()), negated, model)
+        key = repr((probe.command, negated)).encode()
+        name = PROBE_PREFIX + hashlib.sha1(key).hexdigest()[:10]
+        self.probes[name] = probe
+        return name
+
+    def assigned(self, name: str) -> None:
+        """A variable was assigned (immediately expanded) on this line."""
+        if self._answers or self._read:
+            self.variables.add(name)
+
+    def line_is_toolchain_valued(self, words: list[str]) -> bool:
+        """Whether a toolchain answer reached this line's tokens (``words``)."""
+        for answer in self._answers:
+            if answer == "\0" or any(answer.strip() in w for w in words if w):
+                return True
+        return False
+
+
 def shell_fn(kconf: object, _name: str, command: str) -> str:
     """kconfiglib preprocessor function replacing ``$(shell,...)``."""
-    output = evaluate(command)
+    toolchain = getattr(kconf, "toolchain", None)
+    output = toolchain.shell(command) if toolchain is not None else evaluate(command)
     calls = getattr(kconf, "shell_calls", None)
     if calls is not None:
         calls.append(
