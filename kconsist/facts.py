@@ -12,7 +12,7 @@ from functools import cached_property
 import kconfiglib as kl
 
 from kconsist import cond as c
-from kconsist import effective, sat
+from kconsist import effective, reads, sat
 from kconsist.cfacts import pp, scan_text
 from kconsist.cfacts.includes import IncludeGraph, generic_asm_includes
 from kconsist.findings import Fact
@@ -342,7 +342,7 @@ _ENTRY_START = re.compile(
 
 _PP_TEST = re.compile(r"^[ \t]*#[ \t]*(?:if|ifdef|ifndef|elif|elifdef|elifndef)\b(.*)$", re.M)
 _WORD = re.compile(r"[A-Za-z_]\w*")
-_TESTS: dict[tuple[object, str], frozenset[str]] = {}
+_TESTS: dict[tuple[object, str], tuple[frozenset[str], frozenset[reads.Read]]] = {}
 
 
 def _literal_prefix(spec: CFactSpec) -> str:
@@ -359,41 +359,53 @@ def preprocessor_tests(tree: KernelTree, prefix: str = "") -> frozenset[str]:
     once per tree state and prefix."""
     key = (tree.state_key(), prefix)
     if key not in _TESTS:
-        names: set[str] = set()
-        for rel in tree.files("", (".c", ".h", ".S")):
-            if prefix and not tree.mentions(rel, prefix):
-                continue
-            try:
-                text = tree.read_text(rel)
-            except TreeError:
-                continue  # reported by the arches that read it for facts
-            for line in _PP_TEST.findall(text.replace("\\\n", " ")):
-                names.update(_WORD.findall(line))
         for old in [k for k in _TESTS if k[0] != key[0]]:
             del _TESTS[old]  # one tree state at a time is what a run needs
-        _TESTS[key] = frozenset(names)
-    return _TESTS[key]
+        _TESTS[key] = reads.capture(lambda: _preprocessor_tests(tree, prefix))
+    else:
+        reads.replay(_TESTS[key][1])
+    return _TESTS[key][0]
 
 
-_SET: dict[tuple[object, str], frozenset[str]] = {}
+def _preprocessor_tests(tree: KernelTree, prefix: str) -> frozenset[str]:
+    names: set[str] = set()
+    for rel in tree.files("", (".c", ".h", ".S")):
+        if prefix and not tree.mentions(rel, prefix):
+            continue
+        try:
+            text = tree.read_text(rel)
+        except TreeError:
+            continue  # reported by the arches that read it for facts
+        for line in _PP_TEST.findall(text.replace("\\\n", " ")):
+            names.update(_WORD.findall(line))
+    return frozenset(names)
+
+
+_SET: dict[tuple[object, str], tuple[frozenset[str], frozenset[reads.Read]]] = {}
 
 
 def _set_outside_kconfig(tree: KernelTree, base: str) -> frozenset[str]:
     """``CONFIG_`` names a ``#define`` or ``-D`` under ``base`` sets; once per tree state."""
     key = (tree.state_key(), base)
     if key not in _SET:
-        names: set[str] = set()
-        for rel in tree.files(base):
-            try:
-                text = tree.read_text(rel)
-            except TreeError:
-                continue
-            if "CONFIG_" in text:
-                names.update(_SET_ELSEWHERE.findall(text))
         for old in [k for k in _SET if k[0] != key[0]]:
             del _SET[old]
-        _SET[key] = frozenset(names)
-    return _SET[key]
+        _SET[key] = reads.capture(lambda: _set_under(tree, base))
+    else:
+        reads.replay(_SET[key][1])
+    return _SET[key][0]
+
+
+def _set_under(tree: KernelTree, base: str) -> frozenset[str]:
+    names: set[str] = set()
+    for rel in tree.files(base):
+        try:
+            text = tree.read_text(rel)
+        except TreeError:
+            continue
+        if "CONFIG_" in text:
+            names.update(_SET_ELSEWHERE.findall(text))
+    return frozenset(names)
 
 
 def read_shared(tree: KernelTree, specs: list[FactSpec]) -> None:

@@ -14,6 +14,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kconsist import reads
+
 # ARCH values that select a word size inside one SRCARCH (scripts/subarch.include and
 # the top Makefile). Auditing uses ARCH=SRCARCH so both word sizes stay reachable;
 # the variants name the configuration in counterexamples.
@@ -29,7 +31,7 @@ UM_HEADER_ARCH = "x86"
 
 
 _CONFIG_LINE = re.compile(r"^[ \t]*(?:menu)?config[ \t]+(\w+)", re.M)
-_SYMBOLS: dict[tuple[str, str], frozenset[str]] = {}
+_SYMBOLS: dict[tuple[str, str], tuple[frozenset[str], frozenset[reads.Read]]] = {}
 
 
 class TreeError(Exception):
@@ -116,12 +118,14 @@ class KernelTree:
         return text[len(root) :] if text.startswith(root) else Path(text).as_posix()
 
     def exists(self, rel: str) -> bool:
+        reads.note("file", rel)
         if rel in self.overlay:
             return self.overlay[rel] is not None
         return (self.root / rel).is_file()
 
     def read_text(self, rel: str, keep_newlines: bool = False) -> str:
         """The file's text; ``keep_newlines`` keeps CRLF as is (for byte-exact edits)."""
+        reads.note("file", rel)
         if rel in self.overlay:
             text = self.overlay[rel]
             if text is None:
@@ -139,6 +143,7 @@ class KernelTree:
     def mentions(self, rel: str, needle: str) -> bool:
         """Whether the file holds ``needle``, read as bytes (no decoding): the cheap
         filter of a scan over the whole tree."""
+        reads.note("file", rel)
         if rel in self.overlay:
             return needle in (self.overlay[rel] or "")
         try:
@@ -150,6 +155,7 @@ class KernelTree:
     def files(self, prefix: str, suffixes: tuple[str, ...] = ()) -> Iterator[str]:
         """Tree-relative paths of the files under ``prefix``, sorted, overlay included."""
         prefix = prefix.rstrip("/")
+        reads.note("list", prefix, *suffixes)
         found = set(self._on_disk(prefix))
         for rel, text in self.overlay.items():
             if not prefix or rel == prefix or rel.startswith(prefix + "/"):
@@ -181,16 +187,21 @@ class KernelTree:
         (a rule names a symbol the arch at hand does not define)."""
         key = self.state_key()
         if key not in _SYMBOLS:
-            names: set[str] = set()
-            for rel in self.files(""):
-                if rel.rsplit("/", 1)[-1].startswith("Kconfig"):
-                    try:
-                        names.update(_CONFIG_LINE.findall(self.read_text(rel)))
-                    except TreeError:
-                        continue  # reported by the arches that read it
             _SYMBOLS.clear()  # one tree state at a time is what a run needs
-            _SYMBOLS[key] = frozenset(names)
-        return _SYMBOLS[key]
+            _SYMBOLS[key] = reads.capture(self._kconfig_symbols)
+        else:
+            reads.replay(_SYMBOLS[key][1])
+        return _SYMBOLS[key][0]
+
+    def _kconfig_symbols(self) -> frozenset[str]:
+        names: set[str] = set()
+        for rel in self.files(""):
+            if rel.rsplit("/", 1)[-1].startswith("Kconfig"):
+                try:
+                    names.update(_CONFIG_LINE.findall(self.read_text(rel)))
+                except TreeError:
+                    continue  # reported by the arches that read it
+        return frozenset(names)
 
     @property
     def version(self) -> tuple[int, int]:

@@ -20,6 +20,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
+from kconsist import reads
 from kconsist.cfacts import pp
 from kconsist.cfacts.kbuild import build_condition
 from kconsist.cond import FALSE, TRUE, Atom, Cond, and_, or_
@@ -130,7 +131,7 @@ class IncludeGraph:
         return result
 
 
-_GENERIC: dict[object, frozenset[str]] = {}
+_GENERIC: dict[object, tuple[frozenset[str], frozenset[reads.Read]]] = {}
 
 
 def generic_asm_includes(tree: KernelTree) -> frozenset[str]:
@@ -138,13 +139,19 @@ def generic_asm_includes(tree: KernelTree) -> frozenset[str]:
     read once per tree state (and before an audit forks, so its workers share it)."""
     key = tree.state_key()
     if key not in _GENERIC:
-        found: set[str] = set()
-        for directory in _GENERIC_DIRS:
-            for rel in tree.files(directory, (".c", ".h")):
-                try:
-                    found.update(_GENERIC_INCLUDE.findall(tree.read_text(rel)))
-                except TreeError:
-                    continue
         _GENERIC.clear()
-        _GENERIC[key] = frozenset(found)
-    return _GENERIC[key]
+        _GENERIC[key] = reads.capture(lambda: _generic_asm_includes(tree))
+    else:
+        reads.replay(_GENERIC[key][1])
+    return _GENERIC[key][0]
+
+
+def _generic_asm_includes(tree: KernelTree) -> frozenset[str]:
+    found: set[str] = set()
+    for directory in _GENERIC_DIRS:
+        for rel in tree.files(directory, (".c", ".h")):
+            try:
+                found.update(_GENERIC_INCLUDE.findall(tree.read_text(rel)))
+            except TreeError:
+                continue
+    return frozenset(found)
