@@ -139,7 +139,7 @@ def add_comment(repo: Path, rel: str, line: str) -> None:
 
 def commit_comment(repo: Path, rel: str, line: str) -> None:
     add_comment(repo, rel, line)
-    git(repo, "add", rel)
+    git(repo, "add", "-f", rel)  # the kernel's .gitignore files do not apply to a copy
     git(repo, "commit", "-q", "-s", "-m", f"{rel}: add a comment\n\nA benchmark commit.")
 
 
@@ -236,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, help="where the git copy lives (kept)")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--no-conf", action="store_true", help="skip the C conf baseline")
+    parser.add_argument(
+        "--no-cold-precommit", action="store_true", help="precommit with the warm cache only"
+    )
     args = parser.parse_args(argv)
     tree = args.tree.resolve()
     work = (args.work or Path(tempfile.gettempdir()) / f"kconsist-speed-{tree.name}").resolve()
@@ -253,6 +256,9 @@ def main(argv: list[str] | None = None) -> int:
     def kconsist(cmd: list[str], name: str) -> Run:
         return run([*KCONSIST, *cmd], repo, cache(name))
 
+    def show(name: str, got: Run) -> None:  # as it goes, in case a later step fails
+        print(f"{name}: {got.seconds:.2f} s, {got.rss_mb:.0f} MB, rc {got.rc}", file=sys.stderr)
+
     # Baselines first, so the figures below have their reference.
     grep = run(["grep", "-rn", "__tlb_remove_table", "arch/"], repo)
     load = kconfiglib_all(repo, jobs)
@@ -261,8 +267,14 @@ def main(argv: list[str] | None = None) -> int:
     if conf:
         engines.append((f"C conf alldefconfig, {len(arches)} arches, -j{jobs}", conf.seconds))
 
+    show("grep", grep)
+    show("kconfiglib", load)
+    if conf:
+        show("conf", conf)
     cold = kconsist(["audit", ".", "-j", str(jobs)], "main")
+    show("audit cold", cold)
     warm = kconsist(["audit", ".", "-j", str(jobs)], "main")
+    show("audit warm", warm)
     rows.append(
         Row(
             f"audit cold, -j{jobs}",
@@ -280,14 +292,18 @@ def main(argv: list[str] | None = None) -> int:
         git(repo, "reset", "-q", "--soft", "HEAD~1")  # staged, as pre-commit sees it
         cp = checkpatch(repo, patch)
         hot = kconsist(["precommit", rel], "main")
-        fresh = kconsist(["precommit", rel], f"fresh-{len(rows)}")
+        show(f"precommit {name}, warm", hot)
+        fresh = (
+            None if args.no_cold_precommit else kconsist(["precommit", rel], f"fresh-{len(rows)}")
+        )
         target = (
             ("target 2x checkpatch", 2 * cp.seconds)
             if rel.startswith(ONE_ARCH)
             else ("target", ANY_KCONFIG)
         )
         rows.append(Row(f"precommit {name}, warm", hot, [("checkpatch.pl", cp.seconds), target]))
-        rows.append(Row(f"precommit {name}, cold", fresh, [("checkpatch.pl", cp.seconds)]))
+        if fresh is not None:
+            rows.append(Row(f"precommit {name}, cold", fresh, [("checkpatch.pl", cp.seconds)]))
         rows.append(Row(f"checkpatch.pl {name}", cp, []))
 
     reset(repo, base)
@@ -295,7 +311,9 @@ def main(argv: list[str] | None = None) -> int:
         commit_comment(repo, rel, "# kconsist benchmark: a comment\n")
     series = ["series", f"{base}..HEAD"]
     s_cold = kconsist(series, "series")
+    show("series cold", s_cold)
     s_warm = kconsist(series, "series")
+    show("series warm", s_warm)
     reset(repo, base)
     rows.append(Row("series, 3 patches, cold", s_cold, [("target", SERIES_COLD)]))
     rows.append(Row("series, 3 patches, warm", s_warm, [("target", SERIES_WARM)]))

@@ -10,7 +10,10 @@ when every one of those is the same in the tree at hand, so an edit anywhere the
 audit looked makes it miss; nothing else can (time, the tree's path, which command
 wrote it). Content ids are git blob ids: from git's index inside a git work tree
 (for the files git reports unchanged), else hashed from the file, remembered per
-tree by size, mtime and inode so that a later run hashes only what changed.
+tree by size, mtime and inode so that a later run hashes only what changed; a
+directory is listed again only when its mtime moved. What changed within the last
+:data:`RACY_NS` is not remembered (file times are coarse: a second edit in the same
+clock tick would keep them), as git does with "racily clean" entries.
 
 Several states are kept per key (:data:`MAX_STATES`: the working tree, HEAD for a
 pre-commit, each state of a series). Every file is written to a temporary name and
@@ -27,6 +30,7 @@ import pickle
 import stat
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -39,6 +43,7 @@ from kconsist.tree import KernelTree
 
 FORMAT = 1
 MAX_STATES = 8  # per (code, rules, arch)
+RACY_NS = 2_000_000_000
 _MAGIC = b"kconsist-verdicts\n"
 
 # -- content ids ----------------------------------------------------------------------
@@ -56,7 +61,13 @@ class DiskIds:
     root: Path
     index_file: Path | None
     _known: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)
+    # directory -> (mtime, subdirectories, symlinks, other entries): a listing is read
+    # again only where a directory's mtime moved (an entry added, removed or renamed)
+    _dirs: dict[str, tuple[int, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = field(
+        default_factory=dict
+    )
     _ids: dict[str, str | None] = field(default_factory=dict)
+    _walked: dict[str, list[str]] = field(default_factory=dict)
     _git: dict[str, str] | None = None
     _changed = False
 
@@ -66,9 +77,40 @@ class DiskIds:
         if index_file is not None:
             with contextlib.suppress(Exception):  # missing or damaged: hashed again
                 known = _read_payload(index_file)
-                if isinstance(known, dict):
-                    ids._known = known
+                if isinstance(known, dict) and set(known) == {"files", "dirs"}:
+                    ids._known, ids._dirs = known["files"], known["dirs"]
         return ids
+
+    def files(self, prefix: str) -> list[str]:
+        """Every file under ``prefix`` (a superset of what ``KernelTree.files`` lists:
+        symlinked directories too, as entries)."""
+        prefix = "" if prefix in ("", ".") else prefix.strip("/")
+        if prefix not in self._walked:
+            found: list[str] = []
+            if (self.root / prefix).is_file():
+                found.append(prefix)
+            self._walk(prefix, found)
+            self._walked[prefix] = found
+        return self._walked[prefix]
+
+    def _walk(self, rel_dir: str, out: list[str]) -> None:
+        path = self.root / rel_dir
+        try:
+            mtime = os.stat(path).st_mtime_ns
+        except OSError:
+            return
+        snap = self._dirs.get(rel_dir)
+        if snap is None or snap[0] != mtime:
+            snap = _scan_dir(path, mtime)
+            if snap is None:
+                return
+            if not _racy(mtime):
+                self._dirs[rel_dir] = snap
+                self._changed = True
+        lead = f"{rel_dir}/" if rel_dir else ""
+        out += [lead + name for name in (*snap[2], *snap[3])]
+        for name in snap[1]:
+            self._walk(lead + name, out)
 
     def get(self, rel: str) -> str | None:
         if rel in self._ids:
@@ -93,8 +135,9 @@ class DiskIds:
                 value = blob_id((self.root / rel).read_bytes())
             except OSError as e:
                 return f"unreadable:{e.errno}"
-        self._known[rel] = (*key, value)
-        self._changed = True
+        if not _racy(st.st_mtime_ns):
+            self._known[rel] = (*key, value)
+            self._changed = True
         return value
 
     def _from_git(self, rel: str) -> str | None:
@@ -104,8 +147,33 @@ class DiskIds:
 
     def save(self) -> None:
         if self._changed and self.index_file is not None:
-            _write_payload(self.index_file, self._known)
+            with contextlib.suppress(OSError):  # no cache then, not an error
+                _write_payload(self.index_file, {"files": self._known, "dirs": self._dirs})
             self._changed = False
+
+
+def _racy(mtime_ns: int) -> bool:
+    """Modified so recently that a change within the same clock tick would keep the
+    mtime (file times are coarse): not remembered, looked at again next time."""
+    return time.time_ns() - mtime_ns < RACY_NS
+
+
+def _scan_dir(
+    path: Path, mtime: int
+) -> tuple[int, tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None:
+    dirs, links, others = [], [], []
+    try:
+        with os.scandir(path) as entries:
+            for e in entries:
+                if e.is_symlink():
+                    links.append(e.name)  # its target may change: an entry, by content
+                elif e.is_dir(follow_symlinks=False):
+                    dirs.append(e.name)
+                else:
+                    others.append(e.name)
+    except OSError:
+        return None
+    return mtime, tuple(sorted(dirs)), tuple(sorted(links)), tuple(sorted(others))
 
 
 def _git_clean_ids(root: Path) -> dict[str, str]:
@@ -153,10 +221,18 @@ class StateIds:
         return self.disk.get(rel)
 
     def listing(self, read: Read) -> str:
+        """A digest of the files under a prefix with the suffixes, and their contents."""
         if read not in self._lists:
+            prefix, suffixes = read[1].strip("/"), tuple(read[2:])
+            names = set(self.disk.files(prefix))
+            for rel, text in self.tree.overlay.items():
+                if prefix in ("", ".") or rel == prefix or rel.startswith(prefix + "/"):
+                    (names.discard if text is None else names.add)(rel)
             digest = hashlib.sha256()
-            for rel in self.tree.files(read[1], tuple(read[2:])):
-                digest.update(f"{rel}\0{self.file(rel)}\n".encode("utf-8", "surrogateescape"))
+            for rel in sorted(names):
+                if not suffixes or rel.endswith(suffixes):
+                    line = f"{rel}\0{self.file(rel)}\n"
+                    digest.update(line.encode("utf-8", "surrogateescape"))
             self._lists[read] = digest.hexdigest()
         return self._lists[read]
 
