@@ -237,6 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--no-conf", action="store_true", help="skip the C conf baseline")
     parser.add_argument(
+        "--only-kconsist", action="store_true", help="no baselines (kconfiglib, conf, grep)"
+    )
+    parser.add_argument(
         "--no-cold-precommit", action="store_true", help="precommit with the warm cache only"
     )
     args = parser.parse_args(argv)
@@ -260,9 +263,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: {got.seconds:.2f} s, {got.rss_mb:.0f} MB, rc {got.rc}", file=sys.stderr)
 
     # Baselines first, so the figures below have their reference.
-    grep = run(["grep", "-rn", "__tlb_remove_table", "arch/"], repo)
-    load = kconfiglib_all(repo, jobs)
-    conf = None if args.no_conf else conf_all(repo, work, arches, jobs)
+    skip = args.only_kconsist
+    grep = Run(0.0, 0.0, 0) if skip else run(["grep", "-rn", "__tlb_remove_table", "arch/"], repo)
+    load = Run(0.0, 0.0, 0) if skip else kconfiglib_all(repo, jobs)
+    conf = None if args.no_conf or skip else conf_all(repo, work, arches, jobs)
     engines = [(f"kconfiglib, {len(arches)} arches, -j{jobs}", load.seconds)]
     if conf:
         engines.append((f"C conf alldefconfig, {len(arches)} arches, -j{jobs}", conf.seconds))

@@ -240,13 +240,33 @@ class StateIds:
         return self.file(read[1]) if read[0] == "file" else self.listing(read)
 
     def dependencies(self, log: Iterable[Read]) -> dict[Read, str | None]:
-        return {r: self.of(r) for r in sorted(log)}
+        """Each read with its content id or digest; a file inside a listing read as
+        well is left out (the listing's digest covers its content, or its coming)."""
+        reads_ = set(log)
+        lists: dict[str, list[tuple[str, ...]]] = {}
+        for r in reads_:
+            if r[0] == "list":
+                lists.setdefault(r[1].strip("/").removeprefix("."), []).append(tuple(r[2:]))
+        return {r: self.of(r) for r in sorted(reads_) if not _covered(r, lists)}
 
     def holds(self, deps: dict[Read, str | None]) -> bool:
         return all(self.of(r) == value for r, value in deps.items())
 
 
 Read = reads.Read
+
+
+def _covered(read: Read, lists: dict[str, list[tuple[str, ...]]]) -> bool:
+    if read[0] != "file":
+        return False
+    rel = read[1]
+    parts = rel.split("/")
+    for depth in range(len(parts) + 1):
+        for suffixes in lists.get("/".join(parts[:depth]), ()):
+            if not suffixes or rel.endswith(suffixes):
+                return True
+    return False
+
 
 # -- the store ------------------------------------------------------------------------
 
@@ -313,7 +333,14 @@ class VerdictCache:
 
     def _load(self, path: Path) -> dict[str, Any] | None:
         try:
-            entry = _read_payload(path)
+            stamp = path.stat().st_mtime_ns
+            if path in _LOADED and _LOADED[path][0] == stamp:
+                entry = _LOADED[path][1]
+            else:
+                entry = _read_payload(path)
+                if len(_LOADED) >= 512:
+                    _LOADED.clear()
+                _LOADED[path] = (stamp, entry)
             if isinstance(entry, dict) and entry.get("key") == self.key:
                 return entry
         except FileNotFoundError:
@@ -359,6 +386,7 @@ class VerdictCache:
 
 
 _DISK: list[tuple[object, DiskIds]] = []
+_LOADED: dict[Path, tuple[int, Any]] = {}  # entries this process read, by file and mtime
 
 
 def _mtime(path: Path) -> float:
