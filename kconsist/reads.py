@@ -16,8 +16,9 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-# ("file", rel) | ("list", prefix, suffixes): a file's content (or its absence); the
-# set of files under a prefix with those suffixes, and each one's content.
+# ("file", rel) | ("list", prefix, *suffixes) | ("names", prefix, start): a file's
+# content (or its absence); the files under a prefix with one of those suffixes (any,
+# without), or whose name starts with ``start``, and each one's content.
 Read = tuple[str, ...]
 
 _ACTIVE: list[set[Read]] = []
@@ -37,6 +38,19 @@ def recording() -> Iterator[set[Read]]:
         yield log
     finally:
         _ACTIVE.remove(log)
+
+
+@contextmanager
+def instead(*read: str) -> Iterator[None]:
+    """Note the block's reads as the one ``read``: a narrower account of what it
+    depends on (the Kconfig files of a listing of the whole tree)."""
+    saved = _ACTIVE[:]
+    _ACTIVE.clear()
+    try:
+        yield
+    finally:
+        _ACTIVE[:] = saved
+        note(*read)
 
 
 def capture(compute: Callable[[], T]) -> tuple[T, frozenset[Read]]:

@@ -221,16 +221,16 @@ class StateIds:
         return self.disk.get(rel)
 
     def listing(self, read: Read) -> str:
-        """A digest of the files under a prefix with the suffixes, and their contents."""
+        """A digest of the files a listing read names, and their contents."""
         if read not in self._lists:
-            prefix, suffixes = read[1].strip("/"), tuple(read[2:])
+            prefix, rest = read[1].strip("/"), tuple(read[2:])
             names = set(self.disk.files(prefix))
             for rel, text in self.tree.overlay.items():
                 if prefix in ("", ".") or rel == prefix or rel.startswith(prefix + "/"):
                     (names.discard if text is None else names.add)(rel)
             digest = hashlib.sha256()
             for rel in sorted(names):
-                if not suffixes or rel.endswith(suffixes):
+                if _lists(read[0], rest, rel):
                     line = f"{rel}\0{self.file(rel)}\n"
                     digest.update(line.encode("utf-8", "surrogateescape"))
             self._lists[read] = digest.hexdigest()
@@ -242,12 +242,7 @@ class StateIds:
     def dependencies(self, log: Iterable[Read]) -> dict[Read, str | None]:
         """Each read with its content id or digest; a file inside a listing read as
         well is left out (the listing's digest covers its content, or its coming)."""
-        reads_ = set(log)
-        lists: dict[str, list[tuple[str, ...]]] = {}
-        for r in reads_:
-            if r[0] == "list":
-                lists.setdefault(r[1].strip("/").removeprefix("."), []).append(tuple(r[2:]))
-        return {r: self.of(r) for r in sorted(reads_) if not _covered(r, lists)}
+        return {r: self.of(r) for r in sorted(narrow(log))}
 
     def holds(self, deps: dict[Read, str | None]) -> bool:
         return all(self.of(r) == value for r, value in deps.items())
@@ -256,16 +251,35 @@ class StateIds:
 Read = reads.Read
 
 
-def _covered(read: Read, lists: dict[str, list[tuple[str, ...]]]) -> bool:
+def _lists(kind: str, rest: tuple[str, ...], rel: str) -> bool:
+    """Whether a listing read of ``kind`` with ``rest`` names file ``rel`` (under it)."""
+    if kind == "names":
+        return rel.rsplit("/", 1)[-1].startswith(rest[0])
+    return not rest or rel.endswith(rest)
+
+
+def _covered(read: Read, lists: dict[str, list[Read]]) -> bool:
     if read[0] != "file":
         return False
     rel = read[1]
     parts = rel.split("/")
     for depth in range(len(parts) + 1):
-        for suffixes in lists.get("/".join(parts[:depth]), ()):
-            if not suffixes or rel.endswith(suffixes):
+        for listing in lists.get("/".join(parts[:depth]), ()):
+            if _lists(listing[0], tuple(listing[2:]), rel):
                 return True
     return False
+
+
+def narrow(log: Iterable[Read]) -> frozenset[Read]:
+    """``log`` without the file reads a listing read of it covers (its digest holds
+    their content, or their coming)."""
+    every = set(log)
+    lists: dict[str, list[Read]] = {}
+    for r in every:
+        if r[0] != "file":
+            prefix = r[1].strip("/")
+            lists.setdefault("" if prefix == "." else prefix, []).append(r)
+    return frozenset(r for r in every if not _covered(r, lists))
 
 
 # -- the store ------------------------------------------------------------------------

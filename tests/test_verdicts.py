@@ -204,3 +204,43 @@ def test_an_edit_that_matters_is_checked_again(tree_dir: Path) -> None:
     edited = edited.replace("void __tlb_remove_table", "void __tlb_remove_tablX")
     after = engine.audit(tree.with_overlay({header: edited}), rules, ["sparc"], base=tree)
     assert not any(f.file == header for f in after.findings)
+
+
+def test_a_listing_read_covers_the_files_it_names() -> None:
+    log = {
+        ("list", "arch/x86", ".c"),
+        ("file", "arch/x86/a.c"),
+        ("file", "arch/x86/a.h"),
+        ("names", "", "Kconfig"),
+        ("file", "drivers/net/Kconfig.x"),
+        ("file", "drivers/net/a.c"),
+    }
+    assert verdicts.narrow(log) == {
+        ("list", "arch/x86", ".c"),
+        ("file", "arch/x86/a.h"),
+        ("names", "", "Kconfig"),
+        ("file", "drivers/net/a.c"),
+    }
+
+
+def test_listing_digests_see_added_removed_and_edited_files(tree_dir: Path) -> None:
+    cache = verdicts.VerdictCache(load_rules([RULES]))
+    kconfigs, sources = ("names", "", "Kconfig"), ("list", "arch", ".h")
+
+    def digests() -> tuple[str, str]:
+        ids = cache.ids(KernelTree.open(tree_dir))
+        return ids.of(kconfigs), ids.of(sources)
+
+    first = digests()
+    (tree_dir / "drivers").mkdir()
+    (tree_dir / "drivers/Kconfig.new").write_text("config NEW\n\tbool\n")
+    second = digests()
+    assert second[0] != first[0] and second[1] == first[1]
+    (tree_dir / "drivers/notes.txt").write_text("not a Kconfig file\n")
+    assert digests() == second
+    header = tree_dir / "arch/x86/include/asm/tlb.h"
+    header.write_text(header.read_text() + "/* more */\n")
+    third = digests()
+    assert third[0] == second[0] and third[1] != second[1]
+    header.unlink()
+    assert digests()[1] != third[1]
