@@ -388,18 +388,23 @@ class VerdictCache:
         (per family of trees made from one :meth:`KernelTree.open`, which also share
         their directory listings): the disk does not change under a command."""
         scope = tree._walked  # the per-command memo of the tree family
-        for i, (held, disk) in enumerate(_DISK):
-            if held is scope:
-                _DISK.append(_DISK.pop(i))
-                return StateIds(tree, disk)
-        name = hashlib.sha256(str(tree.root).encode()).hexdigest()[:32]
-        disk = DiskIds.load(tree.root, self.base / "files" / name)
-        _DISK.append((scope, disk))
-        del _DISK[:-4]
-        return StateIds(tree, disk)
+        found = [i for i, entry in enumerate(_DISK) if entry[0] is scope]
+        if found:
+            _DISK.append(_DISK.pop(found[0]))
+        else:
+            name = hashlib.sha256(str(tree.root).encode()).hexdigest()[:32]
+            _DISK.append((scope, DiskIds.load(tree.root, self.base / "files" / name), {}))
+            del _DISK[:-4]
+        _, disk, states = _DISK[-1]
+        state = tree.state_key()  # one StateIds per state: its listing digests are kept
+        if state not in states:
+            if len(states) >= 64:
+                states.clear()
+            states[state] = StateIds(tree, disk)
+        return states[state]
 
 
-_DISK: list[tuple[object, DiskIds]] = []
+_DISK: list[tuple[object, DiskIds, dict[tuple[str, str], StateIds]]] = []
 _LOADED: dict[Path, tuple[int, Any]] = {}  # entries this process read, by file and mtime
 
 
