@@ -102,7 +102,7 @@ def git(repo: Path, *args: str) -> str:
 def prepare_repo(tree: Path, work: Path) -> tuple[Path, str]:
     """A git repository holding a copy of ``tree`` in one commit (made once, reused)."""
     repo = work / "repo"
-    if (repo / ".git").is_dir():
+    if (repo / ".git").exists():  # a clone, or a git worktree of one
         try:
             return repo, git(repo, "rev-parse", "kconsist-bench-base")
         except subprocess.CalledProcessError:
