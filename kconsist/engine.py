@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 import kconfiglib as kl
 
 from kconsist import cond as c
-from kconsist import effective, sat, suppress
+from kconsist import edits, effective, reads, sat, suppress, verdicts
 from kconsist.cfacts.pp import directive_cond
 from kconsist.cfacts.reach import reachers
 from kconsist.facts import ArchContext, read_shared
@@ -57,7 +57,9 @@ class Verdict:
 
 
 @dataclass
-class _ArchOutcome:
+class ArchOutcome:
+    """One arch's part of an audit (what the verdict cache keeps)."""
+
     arch: str
     loaded: bool
     findings: list[Finding]
@@ -72,24 +74,134 @@ def audit(
     arches: Iterable[str] | None = None,
     progress: Callable[[str], None] | None = None,
     jobs: int = 1,
+    base: KernelTree | None = None,
 ) -> AuditResult:
     """Check ``rules`` on each arch (default: all, and a directory under arch/ without a
     Kconfig is listed as skipped), ``jobs`` arches at a time. An arch named that the tree
     does not have (a change deleted its Kconfig) is an input error of that arch."""
-    names = tree.arches() if arches is None else list(arches)
     not_arches = tree.not_arches() if arches is None else {}
-    if jobs > 1 and len(names) > 1:
-        read_shared(tree, [spec for r in rules for spec in r.facts.values()])
-        outcomes = _in_parallel(tree, rules, names, progress, jobs)
-    else:
-        outcomes = []
-        for arch in names:
-            if progress:
-                progress(arch)
-            outcomes.append(audit_arch(tree, rules, arch))
-    result = _merge(rules, outcomes)
+    result = merge(rules, outcomes(tree, rules, arches, progress, jobs, base))
     result.skipped += [Skipped(None, why, (name,)) for name, why in not_arches.items()]
     return result
+
+
+def outcomes(
+    tree: KernelTree,
+    rules: list[Rule],
+    arches: Iterable[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+    jobs: int = 1,
+    base: KernelTree | None = None,
+) -> list[ArchOutcome]:
+    """What :func:`audit` merges: each arch's outcome, in the order of ``arches``.
+
+    Each arch's outcome comes from the verdict cache (:mod:`kconsist.verdicts`) when
+    nothing it read has changed; else, when ``base`` (an earlier state of the same
+    tree, e.g. HEAD for a pre-commit) is cached and differs from ``tree`` only by edits
+    that cannot change a verdict (:mod:`kconsist.edits`), from ``base``'s with lines
+    moved; else it is worked out, and kept."""
+    names = tree.arches() if arches is None else list(arches)
+    store = verdicts.VerdictCache(rules) if verdicts.enabled() else None
+    done: dict[str, ArchOutcome] = {}
+    if store is not None:
+        ids = store.ids(tree)
+        for arch in names:
+            hit = store.lookup(ids, arch) or _carried(store, base, tree, arch)
+            if hit is not None:
+                done[arch] = hit
+                if progress:
+                    progress(arch)
+    todo = [a for a in names if a not in done]
+    if jobs > 1 and len(todo) > 1:
+        read_shared(tree, [spec for r in rules for spec in r.facts.values()])
+        worked = _in_parallel(tree, rules, todo, progress, jobs)
+    else:
+        worked = []
+        for arch in todo:
+            if progress:
+                progress(arch)
+            worked.append(_recorded(tree, rules, arch))
+    for outcome, log in worked:
+        done[outcome.arch] = outcome
+        if store is not None:
+            store.store(ids, outcome.arch, outcome, log)
+    if store is not None:
+        ids.disk.save()
+    return [done[a] for a in names]
+
+
+def _carried(
+    store: verdicts.VerdictCache, base: KernelTree | None, tree: KernelTree, arch: str
+) -> ArchOutcome | None:
+    """``arch``'s outcome on ``base`` (cached), moved to ``tree`` when every file they
+    differ in was edited only where no verdict can change (comments, blank lines); the
+    result is kept for ``tree``'s state too."""
+    if base is None or base.root != tree.root:
+        return None
+    changed = _differing(base, tree)
+    if not changed:
+        return None
+    found = store.lookup_entry(store.ids(base), arch)
+    if found is None:
+        return None
+    outcome, deps = found
+    moved: dict[str, dict[int, int]] = {}
+    for rel in changed:
+        old, new = _text(base, rel), _text(tree, rel)
+        lines = None if old is None or new is None else edits.moves(rel, old, new)
+        if lines is None:
+            return None
+        moved[rel] = lines
+    carried = _moved(outcome, moved)
+    if carried is not None:
+        store.store(store.ids(tree), arch, carried, deps)
+    return carried
+
+
+def _differing(a: KernelTree, b: KernelTree) -> list[str]:
+    """The files two states of one tree hold differently (overlays against the disk)."""
+    missing = object()
+    names = set(a.overlay) | set(b.overlay)
+    return sorted(n for n in names if a.overlay.get(n, missing) != b.overlay.get(n, missing))
+
+
+def _text(tree: KernelTree, rel: str) -> str | None:
+    try:
+        return tree.read_text(rel) if tree.exists(rel) else None
+    except TreeError:
+        return None
+
+
+def _moved(outcome: ArchOutcome, moved: dict[str, dict[int, int]]) -> ArchOutcome | None:
+    """``outcome`` with the lines of its sites in the moved files moved; None when one
+    cannot be (an input error there, a line that is gone)."""
+    if any(e.file in moved for e in outcome.errors):
+        return None
+
+    def move(f: Finding) -> Finding | None:
+        if f.file not in moved or not f.kind:  # no site: the arch's Kconfig, line 1
+            return f
+        line = moved[f.file].get(f.line)
+        return None if line is None else replace(f, line=line)
+
+    findings = [move(f) for f in outcome.findings]
+    suppressed = [move(f) for f in outcome.suppressed]
+    if None in findings or None in suppressed:
+        return None
+    return replace(
+        outcome,
+        findings=[f for f in findings if f is not None],
+        suppressed=[f for f in suppressed if f is not None],
+    )
+
+
+def _recorded(
+    tree: KernelTree, rules: list[Rule], arch: str
+) -> tuple[ArchOutcome, frozenset[reads.Read]]:
+    """:func:`audit_arch`, and everything it read."""
+    with reads.recording() as log:
+        outcome = audit_arch(tree, rules, arch)
+    return outcome, verdicts.narrow(log)  # small: a worker sends it back
 
 
 def _in_parallel(
@@ -98,23 +210,23 @@ def _in_parallel(
     names: list[str],
     progress: Callable[[str], None] | None,
     jobs: int,
-) -> list[_ArchOutcome]:
+) -> list[tuple[ArchOutcome, frozenset[reads.Read]]]:
     # Arches are independent and loading Kconfig is CPU-bound Python: processes, not threads.
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(audit_arch, tree, rules, arch) for arch in names]
+        futures = [pool.submit(_recorded, tree, rules, arch) for arch in names]
         for future in as_completed(futures):
             if progress:
-                progress(future.result().arch)
+                progress(future.result()[0].arch)
         return [f.result() for f in futures]
 
 
-def audit_arch(tree: KernelTree, rules: list[Rule], arch: str) -> _ArchOutcome:
+def audit_arch(tree: KernelTree, rules: list[Rule], arch: str) -> ArchOutcome:
     try:
         ctx = ArchContext(tree, tree.arch_env(arch))
         _ = ctx.kconf  # load now, so a parse error is this arch's error
     except TreeError as e:
         error = InputError(e.file or f"arch/{arch}/Kconfig", e.line, e.message, arch)
-        return _ArchOutcome(arch, False, [], [error], [])
+        return ArchOutcome(arch, False, [], [error], [])
     findings: list[Finding] = []
     missing: list[tuple[str, str]] = []
     rule_errors: list[InputError] = []
@@ -131,10 +243,10 @@ def audit_arch(tree: KernelTree, rules: list[Rule], arch: str) -> _ArchOutcome:
         findings += check_rule(ctx, rule).findings
     errors = [InputError(f, line or None, msg, arch) for f, line, msg in ctx.problems]
     findings, suppressed = suppress.split(tree, findings)
-    return _ArchOutcome(arch, True, findings, [*rule_errors, *errors], missing, suppressed)
+    return ArchOutcome(arch, True, findings, [*rule_errors, *errors], missing, suppressed)
 
 
-def _merge(rules: list[Rule], outcomes: list[_ArchOutcome]) -> AuditResult:
+def merge(rules: list[Rule], outcomes: list[ArchOutcome]) -> AuditResult:
     result = AuditResult(rules=[r.id for r in rules], rule_info=rule_info(rules))
     missing: dict[tuple[str, str], list[str]] = {}
     for o in outcomes:

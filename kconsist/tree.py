@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
+from kconsist import reads
+
 # ARCH values that select a word size inside one SRCARCH (scripts/subarch.include and
 # the top Makefile). Auditing uses ARCH=SRCARCH so both word sizes stay reachable;
 # the variants name the configuration in counterexamples.
@@ -119,6 +121,7 @@ class KernelTree:
         return text[len(root) :] if text.startswith(root) else Path(text).as_posix()
 
     def exists(self, rel: str) -> bool:
+        reads.note("file", rel)
         if rel in self.overlay:
             return self.overlay[rel] is not None
         try:
@@ -128,6 +131,7 @@ class KernelTree:
 
     def read_text(self, rel: str, keep_newlines: bool = False) -> str:
         """The file's text; ``keep_newlines`` keeps CRLF as is (for byte-exact edits)."""
+        reads.note("file", rel)
         if rel in self.overlay:
             text = self.overlay[rel]
             if text is None:
@@ -148,6 +152,7 @@ class KernelTree:
     def mentions(self, rel: str, needle: str) -> bool:
         """Whether the file holds ``needle``, read as bytes (no decoding): the cheap
         filter of a scan over the whole tree."""
+        reads.note("file", rel)
         if rel in self.overlay:
             return needle in (self.overlay[rel] or "")
         try:
@@ -159,6 +164,7 @@ class KernelTree:
     def files(self, prefix: str, suffixes: tuple[str, ...] = ()) -> Iterator[str]:
         """Tree-relative paths of the files under ``prefix``, sorted, overlay included."""
         prefix = prefix.rstrip("/")
+        reads.note("list", prefix, *suffixes)
         found = set(self._on_disk(prefix))
         for rel, text in self.overlay.items():
             if not prefix or rel == prefix or rel.startswith(prefix + "/"):
@@ -224,7 +230,10 @@ class KernelTree:
         }
 
     def arch_env(self, name: str) -> ArchEnv:
-        if name not in self.arches():
+        # Asked first, so that the arch's Kconfig is a noted read even when the whole
+        # arch directory is gone (a cached verdict rests on it).
+        has_kconfig = self.exists(f"arch/{name}/Kconfig")
+        if not has_kconfig or name not in self.arches():
             raise TreeError(why_not_arch(name), file=f"arch/{name}/Kconfig")
         major, minor = self.version
         env = {
@@ -274,7 +283,7 @@ def per_tree_state(
     state and arguments. The key is :meth:`KernelTree.state_key` (the root and the
     overlay's contents), never the tree object's identity: two trees with the same
     files share the result, and an overlay that changes a file does not."""
-    memo: OrderedDict[tuple[Hashable, ...], T] = OrderedDict()
+    memo: OrderedDict[tuple[Hashable, ...], tuple[T, frozenset[reads.Read]]] = OrderedDict()
     signature = inspect.signature(scan)
 
     @functools.wraps(scan)
@@ -284,11 +293,14 @@ def per_tree_state(
         key = (tree.state_key(), *list(bound.arguments.values())[1:])
         if key in memo:
             memo.move_to_end(key)
+            # What the scan read is noted again, so that every cached verdict resting
+            # on it is keyed by those files, whoever ran the scan first.
+            reads.replay(memo[key][1])
         else:
-            memo[key] = scan(tree, *args, **kwargs)
+            memo[key] = reads.capture(lambda: scan(tree, *args, **kwargs))
             if len(memo) > PER_TREE_STATE_ENTRIES:
                 memo.popitem(last=False)
-        return memo[key]
+        return memo[key][0]
 
     return cached
 
@@ -296,12 +308,13 @@ def per_tree_state(
 @per_tree_state
 def _kconfig_symbols(tree: KernelTree) -> frozenset[str]:
     names: set[str] = set()
-    for rel in tree.files(""):
-        if rel.rsplit("/", 1)[-1].startswith("Kconfig"):
-            try:
-                names.update(_CONFIG_LINE.findall(tree.read_text(rel)))
-            except TreeError:
-                continue  # reported by the arches that read it
+    with reads.instead("names", "", "Kconfig"):  # rests on the Kconfig files only
+        for rel in tree.files(""):
+            if rel.rsplit("/", 1)[-1].startswith("Kconfig"):
+                try:
+                    names.update(_CONFIG_LINE.findall(tree.read_text(rel)))
+                except TreeError:
+                    continue  # reported by the arches that read it
     return frozenset(names)
 
 

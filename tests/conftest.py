@@ -23,3 +23,12 @@ def tree_6_12() -> KernelTree:
     if not trees:
         pytest.skip("no real 6.12 kernel tree in KCONSIST_KERNEL_TREE")
     return trees[-1]
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test its own kconsist cache directory (never the user's): what one test
+    leaves there cannot decide another's result."""
+    monkeypatch.setenv("KCONSIST_CACHE_DIR", str(tmp_path_factory.mktemp("kconsist-cache")))

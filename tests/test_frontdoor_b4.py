@@ -34,6 +34,7 @@ def _b4_lines(output: str) -> list[str]:
 @pytest.fixture
 def b4_env(tmp_path: Path) -> dict[str, str]:
     environ = env(tmp_path / "home")
+    environ.pop("KCONSIST_CACHE_DIR", None)  # the default place, under this HOME
     kconsist_shim(tmp_path / "home")
     return environ
 
@@ -117,4 +118,4 @@ def test_am_check_without_series_cache(tmp_path: Path, b4_env: dict[str, str]) -
         *SPARC_ERRORS,
         "kconsist: error: <stdin>: does not apply to the tree (at arch/sparc/Kconfig)",
     ]
-    assert not (tmp_path / "home/.cache/kconsist").exists()
+    assert not (tmp_path / "home/.cache/kconsist/series").exists()

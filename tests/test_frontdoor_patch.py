@@ -238,7 +238,7 @@ def test_no_series_option(dependent: tuple[Path, dict[str, str], list[bytes]]) -
     repo, environ, (_, first, second) = dependent
     proc = kconsist(["check-patch", "--no-series"], repo, environ, stdin=first)
     assert (proc.returncode, proc.stdout.splitlines()) == (1, SPARC_ERRORS)
-    assert not (repo.parent / "cache").exists()  # nothing recorded
+    assert not (repo.parent / "cache/series").exists()  # no patch recorded
     kconsist(["check-patch"], repo, environ, stdin=first)
     proc = kconsist(["check-patch", "--no-series"], repo, environ, stdin=second)
     assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", NOT_APPLIED)

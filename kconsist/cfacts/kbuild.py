@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
 
+from kconsist import reads
 from kconsist.cond import FALSE, TRUE, Atom, Cond, Sym, and_, not_, or_
 from kconsist.tree import KernelTree, TreeError
 
@@ -138,7 +139,7 @@ def _words(values: str) -> list[str]:
 
 
 _CACHE_SIZE = 4096
-_CACHE: dict[tuple[tuple[str, str], str, str], object] = {}
+_CACHE: dict[tuple[tuple[str, str], str, str], tuple[object, frozenset[reads.Read]]] = {}
 
 
 def _cached(state: tuple[str, str], kind: str, directory: str, compute: Callable[[], T]) -> T:
@@ -148,8 +149,10 @@ def _cached(state: tuple[str, str], kind: str, directory: str, compute: Callable
     if key not in _CACHE:
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.clear()
-        _CACHE[key] = compute()
-    return _CACHE[key]  # type: ignore[return-value]
+        _CACHE[key] = reads.capture(compute)
+    else:
+        reads.replay(_CACHE[key][1])
+    return _CACHE[key][0]  # type: ignore[return-value]
 
 
 def _makefile_entries(

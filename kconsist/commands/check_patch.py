@@ -14,6 +14,7 @@ the patch on those arches.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from kconsist import exitcodes
@@ -43,8 +44,8 @@ def check_patch(
     tree = sel.open_tree()
     before, after = checkpatch.states(tree, one, data, where, use_series=use_series)
     arches = changed.arches_for_files(tree, rules, one.files, sel.arch_filter())
-    auditor = delta.Auditor(rules)
-    found = auditor.problems(after, arches)
+    auditor = delta.Auditor(rules, jobs=os.cpu_count() or 1)
+    found = auditor.problems(after, arches, base=before)
     if not report_all:
         found = delta.compare(auditor.problems(before, arches), found).introduced
     sys.stdout.write(b4_lines(found))

@@ -4,6 +4,7 @@ introduces (``--all``: every finding) on the arches it can affect; nothing at al
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -21,9 +22,9 @@ def precommit(sel: Selection, files: Sequence[str] = (), report_all: bool = Fals
     if not arches:
         return exitcodes.CLEAN
     if report_all:
-        result = engine.audit(tree, rules, arches)
+        result = engine.audit(tree, rules, arches, jobs=os.cpu_count() or 1)
     else:
-        result = hook.new_problems(tree, rules, arches, names)
+        result = hook.new_problems(tree, rules, arches, names, jobs=os.cpu_count() or 1)
     if result.findings or result.errors:
         sys.stdout.write(report.render(result, "text"))
     return result.exit_code()

@@ -69,24 +69,29 @@ def _take(counts: Counter[tuple[str, ...]], key: tuple[str, ...]) -> bool:
 
 class Auditor:
     """Audits trees arch by arch, remembering the problems of each (tree state, arch):
-    a series audits each state twice (after one patch, before the next)."""
+    a series audits each state twice (after one patch, before the next). The arches
+    not yet known are audited together, ``jobs`` at a time."""
 
     MAX_ENTRIES = 256  # states x arches; a series of 100 patches on 2 arches fits
 
-    def __init__(self, rules: list[Rule]):
+    def __init__(self, rules: list[Rule], jobs: int = 1):
         self.rules = rules
+        self.jobs = jobs
         self._memo: OrderedDict[tuple[tuple[str, str], str], list[Finding]] = OrderedDict()
 
-    def problems(self, tree: KernelTree, arches: Sequence[str]) -> list[Finding]:
-        out: list[Finding] = []
+    def problems(
+        self, tree: KernelTree, arches: Sequence[str], base: KernelTree | None = None
+    ) -> list[Finding]:
+        """The problems of ``tree`` on ``arches``; ``base``: an earlier state whose
+        verdicts may carry over (:func:`kconsist.engine.audit`)."""
         state = tree.state_key()
+        missing = [a for a in arches if (state, a) not in self._memo]
+        for o in engine.outcomes(tree, self.rules, missing, jobs=self.jobs, base=base):
+            self._memo[(state, o.arch)] = problems(engine.merge(self.rules, [o]))
+        out: list[Finding] = []
         for arch in arches:
-            key = (state, arch)
-            if key in self._memo:
-                self._memo.move_to_end(key)
-            else:
-                self._memo[key] = problems(engine.audit(tree, self.rules, [arch]))
-                if len(self._memo) > self.MAX_ENTRIES:
-                    self._memo.popitem(last=False)
-            out += self._memo[key]
+            self._memo.move_to_end((state, arch))
+            out += self._memo[(state, arch)]
+        while len(self._memo) > max(self.MAX_ENTRIES, len(arches)):
+            self._memo.popitem(last=False)
         return sorted(out, key=Finding.sort_key)

@@ -71,14 +71,18 @@ def _text(blob: bytes) -> str:
 
 
 def new_problems(
-    tree: KernelTree, rules: list[Rule], arches: Sequence[str], files: Sequence[str]
+    tree: KernelTree,
+    rules: list[Rule],
+    arches: Sequence[str],
+    files: Sequence[str],
+    jobs: int = 1,
 ) -> AuditResult:
-    """The audit of the working tree, reduced to what the change to ``files`` introduces."""
-    after = engine.audit(tree, rules, arches)
-    if not (after.findings or after.errors):
-        return after  # nothing can be new: spare the second audit
+    """The audit of the working tree, reduced to what the change to ``files`` introduces.
+    The tree before the commit usually comes from the verdict cache, and when the
+    change is to comments only, so does the tree after it."""
     commit = base_commit(tree)
-    if commit is None:
-        return after  # no commit yet: everything is new
-    before = engine.audit(before_commit(tree, files, commit), rules, arches)
-    return delta.introduced(before, after)
+    before = None if commit is None else before_commit(tree, files, commit)
+    after = engine.audit(tree, rules, arches, jobs=jobs, base=before)
+    if not (after.findings or after.errors) or before is None:
+        return after  # nothing can be new, or no commit yet: everything is new
+    return delta.introduced(engine.audit(before, rules, arches, jobs=jobs), after)

@@ -86,12 +86,12 @@ def run(
     tree: KernelTree, rules: list[Rule], patches: Sequence[Patch], arches: Sequence[str] | None
 ) -> SeriesResult:
     trees = states(tree, patches)
-    auditor = delta.Auditor(rules)
+    auditor = delta.Auditor(rules, jobs=os.cpu_count() or 1)
     steps = []
     for i, p in enumerate(patches, 1):
         touched = changed.arches_for_files(tree, rules, p.files, arches)
         before = auditor.problems(trees[i - 1], touched)
-        after = auditor.problems(trees[i], touched)
+        after = auditor.problems(trees[i], touched, base=trees[i - 1])
         d = delta.compare(before, after)
         steps.append(Step(i, p.subject, touched, d.introduced, d.fixed))
     return SeriesResult(steps)

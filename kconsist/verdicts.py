@@ -1,0 +1,440 @@
+"""The content-keyed cache of verdicts: what one arch's audit found, kept with every
+file it read, in the user cache directory (:func:`kconsist.cachedir.cache_root`,
+``verdicts/``).
+
+An entry is keyed by kconsist's own code (version and a digest of its sources), the
+rule set (the rule files' bytes and the rules taken from them) and the arch; it holds
+the outcome and its reads (:mod:`kconsist.reads`): each file's content id, or its
+absence, and each directory listing's digest (names and contents). It is used only
+when every one of those is the same in the tree at hand, so an edit anywhere the
+audit looked makes it miss; nothing else can (time, the tree's path, which command
+wrote it). Content ids are git blob ids: from git's index inside a git work tree
+(for the files git reports unchanged), else hashed from the file, remembered per
+tree by size, mtime and inode so that a later run hashes only what changed; a
+directory is listed again only when its mtime moved. What changed within the last
+:data:`RACY_NS` is not remembered (file times are coarse: a second edit in the same
+clock tick would keep them), as git does with "racily clean" entries.
+
+Several states are kept per key (:data:`MAX_STATES`: the working tree, HEAD for a
+pre-commit, each state of a series). Every file is written to a temporary name and
+renamed, so concurrent runs never see half an entry; an entry that does not load
+(truncated, corrupted, another format) is removed and rebuilt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import stat
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from kconsist import __version__, reads
+from kconsist.cachedir import cache_root
+from kconsist.tree import KernelTree
+
+FORMAT = 1
+MAX_STATES = 8  # per (code, rules, arch)
+RACY_NS = 2_000_000_000
+_MAGIC = b"kconsist-verdicts\n"
+
+# -- content ids ----------------------------------------------------------------------
+
+
+def blob_id(data: bytes) -> str:
+    """The git blob id of ``data``."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+@dataclass
+class DiskIds:
+    """Content ids of the files on disk under one tree root, for one process."""
+
+    root: Path
+    index_file: Path | None
+    _known: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)
+    # directory -> (mtime, subdirectories, symlinks, other entries): a listing is read
+    # again only where a directory's mtime moved (an entry added, removed or renamed)
+    _dirs: dict[str, tuple[int, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = field(
+        default_factory=dict
+    )
+    _ids: dict[str, str | None] = field(default_factory=dict)
+    _walked: dict[str, list[str]] = field(default_factory=dict)
+    _git: dict[str, str] | None = None
+    _changed = False
+
+    @classmethod
+    def load(cls, root: Path, index_file: Path | None) -> DiskIds:
+        ids = cls(root, index_file)
+        if index_file is not None:
+            with contextlib.suppress(Exception):  # missing or damaged: hashed again
+                known = _read_payload(index_file)
+                if isinstance(known, dict) and set(known) == {"files", "dirs"}:
+                    ids._known, ids._dirs = known["files"], known["dirs"]
+        return ids
+
+    def files(self, prefix: str) -> list[str]:
+        """Every file under ``prefix`` (a superset of what ``KernelTree.files`` lists:
+        symlinked directories too, as entries)."""
+        prefix = "" if prefix in ("", ".") else prefix.strip("/")
+        if prefix not in self._walked:
+            found: list[str] = []
+            if (self.root / prefix).is_file():
+                found.append(prefix)
+            self._walk(prefix, found)
+            self._walked[prefix] = found
+        return self._walked[prefix]
+
+    def _walk(self, rel_dir: str, out: list[str]) -> None:
+        path = self.root / rel_dir
+        try:
+            mtime = os.stat(path).st_mtime_ns
+        except OSError:
+            return
+        snap = self._dirs.get(rel_dir)
+        if snap is None or snap[0] != mtime:
+            snap = _scan_dir(path, mtime)
+            if snap is None:
+                return
+            if not _racy(mtime):
+                self._dirs[rel_dir] = snap
+                self._changed = True
+        lead = f"{rel_dir}/" if rel_dir else ""
+        out += [lead + name for name in (*snap[2], *snap[3])]
+        for name in snap[1]:
+            self._walk(lead + name, out)
+
+    def get(self, rel: str) -> str | None:
+        if rel in self._ids:
+            return self._ids[rel]
+        try:
+            st = os.stat(self.root / rel)
+        except OSError:
+            value = None
+        else:
+            value = self._regular(rel, st) if stat.S_ISREG(st.st_mode) else f"mode:{st.st_mode}"
+        self._ids[rel] = value
+        return value
+
+    def _regular(self, rel: str, st: os.stat_result) -> str:
+        key = (st.st_size, st.st_mtime_ns, st.st_ino)
+        known = self._known.get(rel)
+        if known is not None and known[:3] == key:
+            return known[3]
+        value = self._from_git(rel)
+        if value is None:
+            try:
+                value = blob_id((self.root / rel).read_bytes())
+            except OSError as e:
+                return f"unreadable:{e.errno}"
+        if not _racy(st.st_mtime_ns):
+            self._known[rel] = (*key, value)
+            self._changed = True
+        return value
+
+    def _from_git(self, rel: str) -> str | None:
+        if self._git is None:
+            self._git = _git_clean_ids(self.root)
+        return self._git.get(rel)
+
+    def save(self) -> None:
+        if self._changed and self.index_file is not None:
+            with contextlib.suppress(OSError):  # no cache then, not an error
+                _write_payload(self.index_file, {"files": self._known, "dirs": self._dirs})
+            self._changed = False
+
+
+def _racy(mtime_ns: int) -> bool:
+    """Modified so recently that a change within the same clock tick would keep the
+    mtime (file times are coarse): not remembered, looked at again next time."""
+    return time.time_ns() - mtime_ns < RACY_NS
+
+
+def _scan_dir(
+    path: Path, mtime: int
+) -> tuple[int, tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None:
+    dirs, links, others = [], [], []
+    try:
+        with os.scandir(path) as entries:
+            for e in entries:
+                if e.is_symlink():
+                    links.append(e.name)  # its target may change: an entry, by content
+                elif e.is_dir(follow_symlinks=False):
+                    dirs.append(e.name)
+                else:
+                    others.append(e.name)
+    except OSError:
+        return None
+    return mtime, tuple(sorted(dirs)), tuple(sorted(links)), tuple(sorted(others))
+
+
+def _git_clean_ids(root: Path) -> dict[str, str]:
+    """Blob ids from git's index of the files git sees unchanged, when ``root`` is the
+    top of a git work tree; else nothing."""
+    if not (root / ".git").exists():
+        return {}
+    try:
+        staged = _git(root, "ls-files", "--stage", "-z")
+        changed = set(_git(root, "diff-files", "--name-only", "-z").split("\0"))
+    except (OSError, subprocess.CalledProcessError):
+        return {}
+    out: dict[str, str] = {}
+    for entry in staged.split("\0"):
+        info, _, rel = entry.partition("\t")
+        parts = info.split()
+        clean = rel not in changed and len(parts) == 3 and parts[2] == "0"
+        if clean and parts[0] in ("100644", "100755"):
+            out[rel] = parts[1]
+    return out
+
+
+def _git(root: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(root), "--literal-pathspecs", *args],
+        capture_output=True,
+        check=True,
+        env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
+    )
+    return done.stdout.decode("utf-8", "surrogateescape")
+
+
+class StateIds:
+    """Content ids of one tree state: its overlay first, then the disk."""
+
+    def __init__(self, tree: KernelTree, disk: DiskIds):
+        self.tree = tree
+        self.disk = disk
+        self._lists: dict[Read, str] = {}
+
+    def file(self, rel: str) -> str | None:
+        if rel in self.tree.overlay:
+            text = self.tree.overlay[rel]
+            return None if text is None else blob_id(text.encode("utf-8", "surrogateescape"))
+        return self.disk.get(rel)
+
+    def listing(self, read: Read) -> str:
+        """A digest of the files a listing read names, and their contents."""
+        if read not in self._lists:
+            prefix, rest = read[1].strip("/"), tuple(read[2:])
+            names = set(self.disk.files(prefix))
+            for rel, text in self.tree.overlay.items():
+                if prefix in ("", ".") or rel == prefix or rel.startswith(prefix + "/"):
+                    (names.discard if text is None else names.add)(rel)
+            digest = hashlib.sha256()
+            for rel in sorted(names):
+                if _lists(read[0], rest, rel):
+                    line = f"{rel}\0{self.file(rel)}\n"
+                    digest.update(line.encode("utf-8", "surrogateescape"))
+            self._lists[read] = digest.hexdigest()
+        return self._lists[read]
+
+    def of(self, read: Read) -> str | None:
+        return self.file(read[1]) if read[0] == "file" else self.listing(read)
+
+    def dependencies(self, log: Iterable[Read]) -> dict[Read, str | None]:
+        """Each read with its content id or digest; a file inside a listing read as
+        well is left out (the listing's digest covers its content, or its coming)."""
+        return {r: self.of(r) for r in sorted(narrow(log))}
+
+    def holds(self, deps: dict[Read, str | None]) -> bool:
+        return all(self.of(r) == value for r, value in deps.items())
+
+
+Read = reads.Read
+
+
+def _lists(kind: str, rest: tuple[str, ...], rel: str) -> bool:
+    """Whether a listing read of ``kind`` with ``rest`` names file ``rel`` (under it)."""
+    if kind == "names":
+        return rel.rsplit("/", 1)[-1].startswith(rest[0])
+    return not rest or rel.endswith(rest)
+
+
+def _covered(read: Read, lists: dict[str, list[Read]]) -> bool:
+    if read[0] != "file":
+        return False
+    rel = read[1]
+    parts = rel.split("/")
+    for depth in range(len(parts) + 1):
+        for listing in lists.get("/".join(parts[:depth]), ()):
+            if _lists(listing[0], tuple(listing[2:]), rel):
+                return True
+    return False
+
+
+def narrow(log: Iterable[Read]) -> frozenset[Read]:
+    """``log`` without the file reads a listing read of it covers (its digest holds
+    their content, or their coming)."""
+    every = set(log)
+    lists: dict[str, list[Read]] = {}
+    for r in every:
+        if r[0] != "file":
+            prefix = r[1].strip("/")
+            lists.setdefault("" if prefix == "." else prefix, []).append(r)
+    return frozenset(r for r in every if not _covered(r, lists))
+
+
+# -- the store ------------------------------------------------------------------------
+
+
+@cache
+def code_digest() -> str:
+    """kconsist's version and a digest of its own sources: an entry written by other
+    code is never used."""
+    digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0".encode())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".json", ".scm") and path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def rules_digest(rules: Sequence[Any]) -> str:
+    """The rule files' bytes and which rules of them are used."""
+    digest = hashlib.sha256()
+    for name in sorted({str(r.file) for r in rules}):
+        try:
+            digest.update(name.encode() + b"\0" + Path(name).read_bytes())
+        except OSError:
+            digest.update(name.encode() + b"\0unreadable")
+    for r in rules:
+        digest.update(repr((str(r.file), r.line, r.id, r.binding)).encode())
+    return digest.hexdigest()
+
+
+def enabled() -> bool:
+    return os.environ.get("KCONSIST_NO_CACHE", "") in ("", "0")
+
+
+class VerdictCache:
+    """Per-arch outcomes of one rule set, for the states of one tree."""
+
+    def __init__(self, rules: Sequence[Any], base: Path | None = None):
+        self.base = (base or cache_root()) / "verdicts"
+        self.key = hashlib.sha256(f"{code_digest()}\0{rules_digest(rules)}".encode()).hexdigest()
+
+    def _dir(self, arch: str) -> Path:
+        return self.base / hashlib.sha256(f"{self.key}\0{arch}".encode()).hexdigest()[:32]
+
+    def lookup(self, ids: StateIds, arch: str) -> Any | None:
+        """The outcome kept for this state of the tree, or None."""
+        found = self.lookup_entry(ids, arch)
+        return None if found is None else found[0]
+
+    def lookup_entry(self, ids: StateIds, arch: str) -> tuple[Any, list[Read]] | None:
+        """The outcome kept for this state of the tree and what it read, or None."""
+        where = self._dir(arch)
+        try:
+            names = sorted(where.glob("*.entry"), key=_mtime, reverse=True)
+        except OSError:
+            return None
+        for path in names[:MAX_STATES]:
+            entry = self._load(path)
+            if entry is not None and entry["arch"] == arch and ids.holds(entry["deps"]):
+                with contextlib.suppress(OSError):
+                    os.utime(path)  # recently used: kept longest
+                return entry["outcome"], list(entry["deps"])
+        return None
+
+    def _load(self, path: Path) -> dict[str, Any] | None:
+        try:
+            stamp = path.stat().st_mtime_ns
+            if path in _LOADED and _LOADED[path][0] == stamp:
+                entry = _LOADED[path][1]
+            else:
+                entry = _read_payload(path)
+                if len(_LOADED) >= 512:
+                    _LOADED.clear()
+                _LOADED[path] = (stamp, entry)
+            if isinstance(entry, dict) and entry.get("key") == self.key:
+                return entry
+        except FileNotFoundError:
+            return None
+        except Exception:  # any damage: rebuilt
+            pass
+        with contextlib.suppress(OSError):
+            path.unlink()
+        return None
+
+    def store(self, ids: StateIds, arch: str, outcome: Any, log: Iterable[Read]) -> None:
+        deps = ids.dependencies(log)
+        state = hashlib.sha256(repr(sorted(deps.items(), key=repr)).encode()).hexdigest()[:32]
+        where = self._dir(arch)
+        entry = {"key": self.key, "arch": arch, "deps": deps, "outcome": outcome}
+        try:
+            where.mkdir(parents=True, exist_ok=True)
+            _write_payload(where / f"{state}.entry", entry)
+            self._prune(where)
+        except OSError:
+            return  # a cache that cannot be written is no cache, not an error
+
+    def _prune(self, where: Path) -> None:
+        names = sorted(where.glob("*.entry"), key=_mtime, reverse=True)
+        for old in names[MAX_STATES:]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+
+    def ids(self, tree: KernelTree) -> StateIds:
+        """Content ids of ``tree``'s state. What is on disk is looked at once per command
+        (per family of trees made from one :meth:`KernelTree.open`, which also share
+        their directory listings): the disk does not change under a command."""
+        scope = tree._walked  # the per-command memo of the tree family
+        found = [i for i, entry in enumerate(_DISK) if entry[0] is scope]
+        if found:
+            _DISK.append(_DISK.pop(found[0]))
+        else:
+            name = hashlib.sha256(str(tree.root).encode()).hexdigest()[:32]
+            _DISK.append((scope, DiskIds.load(tree.root, self.base / "files" / name), {}))
+            del _DISK[:-4]
+        _, disk, states = _DISK[-1]
+        state = tree.state_key()  # one StateIds per state: its listing digests are kept
+        if state not in states:
+            if len(states) >= 64:
+                states.clear()
+            states[state] = StateIds(tree, disk)
+        return states[state]
+
+
+_DISK: list[tuple[object, DiskIds, dict[tuple[str, str], StateIds]]] = []
+_LOADED: dict[Path, tuple[int, Any]] = {}  # entries this process read, by file and mtime
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _write_payload(path: Path, value: object) -> None:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(_MAGIC + hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _read_payload(path: Path) -> object:
+    """The value written by :func:`_write_payload`; ValueError when it is damaged."""
+    raw = path.read_bytes()
+    if not raw.startswith(_MAGIC):
+        raise ValueError("not a kconsist cache file")
+    digest, _, data = raw[len(_MAGIC) :].partition(b"\n")
+    if hashlib.sha256(data).hexdigest().encode() != digest:
+        raise ValueError("damaged")
+    return pickle.loads(data)  # our own file, checked above

@@ -1,0 +1,246 @@
+"""The verdict cache is never stale: an edit changes the result, concurrent runs agree
+and leave a valid cache, a damaged entry is rebuilt, another kconsist's entry is
+ignored; and verdicts carried over a comment-only edit equal a full check."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kconsist import engine, verdicts
+from kconsist.engine import ArchOutcome
+from kconsist.findings import Finding
+from kconsist.rulelang import load_rules
+from kconsist.tree import KernelTree
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+RULES = Path(__file__).resolve().parent.parent / "rules" / "tlb-remove-table.yaml"
+
+
+@pytest.fixture
+def tree_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "tree"
+    shutil.copytree(EXAMPLES / "pt-reclaim-v3", target)
+    return target
+
+
+def audit_json(tree: Path, env: dict[str, str] | None = None) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-m", "kconsist", "audit", str(tree), "--format", "json", "-j", "2"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    return json.loads(done.stdout)
+
+
+def sites(result: dict[str, object]) -> list[tuple[str, str, str, int]]:
+    findings = result["findings"]
+    assert isinstance(findings, list)
+    return [(f["rule"], f["arch"], f["file"], f["line"]) for f in findings]
+
+
+def entries(cache: Path) -> list[Path]:
+    return sorted((cache / "verdicts").glob("*/*.entry"))
+
+
+def test_cached_run_equals_uncached(tree_dir: Path) -> None:
+    first = audit_json(tree_dir)
+    assert entries(Path(os.environ["KCONSIST_CACHE_DIR"]))  # kept
+    assert audit_json(tree_dir) == first
+    assert audit_json(tree_dir, {"KCONSIST_NO_CACHE": "1"}) == first
+
+
+def test_an_edit_between_two_runs_changes_the_result(tree_dir: Path) -> None:
+    before = sites(audit_json(tree_dir))
+    assert ("pt-reclaim-custom-remover", "sparc", "arch/sparc/include/asm/pgalloc_64.h", 10) in (
+        before
+    )
+    header = tree_dir / "arch/sparc/include/asm/pgalloc_64.h"
+    # The same size, in place: only the content (and mtime) tell it apart.
+    text = header.read_text()
+    header.write_text(text.replace("__tlb_remove_table", "__tlb_remove_tablX"))
+    after = sites(audit_json(tree_dir))
+    assert [s for s in after if s[1] == "sparc"] == []
+    assert after == sites(audit_json(tree_dir, {"KCONSIST_NO_CACHE": "1"}))
+
+
+def test_a_new_file_in_a_listed_directory_changes_the_result(tree_dir: Path) -> None:
+    before = sites(audit_json(tree_dir))
+    extra = tree_dir / "arch/sparc/mm/extra.c"
+    extra.parent.mkdir()
+    extra.write_text("void __tlb_remove_table(void *table)\n{\n}\n")
+    (tree_dir / "arch/sparc/mm/Makefile").write_text("obj-y += extra.o\n")
+    after = sites(audit_json(tree_dir))
+    assert after != before
+    assert after == sites(audit_json(tree_dir, {"KCONSIST_NO_CACHE": "1"}))
+
+
+def test_concurrent_runs_agree_and_leave_a_valid_cache(tree_dir: Path) -> None:
+    argv = [sys.executable, "-m", "kconsist", "audit", str(tree_dir), "--format", "json"]
+    runs = [subprocess.Popen(argv, stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [p.communicate()[0] for p in runs]
+    assert [p.returncode for p in runs] == [1, 1, 1]
+    assert outputs[0] == outputs[1] == outputs[2]
+    cache = Path(os.environ["KCONSIST_CACHE_DIR"])
+    found = entries(cache)
+    assert found
+    for path in found:
+        entry = verdicts._read_payload(path)
+        assert isinstance(entry, dict) and entry["outcome"].arch == entry["arch"]
+    assert not list(cache.rglob(".tmp-*"))  # no half-written file left behind
+    assert json.loads(outputs[0]) == audit_json(tree_dir)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "empty", "garbage-index"])
+def test_a_damaged_entry_is_rebuilt(tree_dir: Path, damage: str) -> None:
+    first = audit_json(tree_dir)
+    cache = Path(os.environ["KCONSIST_CACHE_DIR"])
+    targets = entries(cache)
+    if damage == "garbage-index":
+        targets = sorted((cache / "verdicts/files").iterdir())
+    assert targets
+    for path in targets:
+        raw = path.read_bytes()
+        if damage == "truncate":
+            path.write_bytes(raw[: len(raw) // 2])
+        elif damage == "flip":
+            path.write_bytes(raw[:-10] + bytes([raw[-10] ^ 0xFF]) + raw[-9:])
+        elif damage == "empty":
+            path.write_bytes(b"")
+        else:
+            path.write_bytes(b"\x80\x04not a pickle")
+    assert audit_json(tree_dir) == first
+    for path in entries(cache):  # rewritten whole
+        assert isinstance(verdicts._read_payload(path), dict)
+
+
+def _planted(arch: str) -> ArchOutcome:
+    bogus = Finding("planted-rule", arch, "error", "arch/sparc/Kconfig", 1, "planted")
+    return ArchOutcome(arch, True, [bogus], [], [])
+
+
+def test_an_entry_of_another_kconsist_version_is_ignored(
+    tree_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules = load_rules([RULES])
+    tree = KernelTree.open(tree_dir)
+    clean = engine.audit(tree, rules, ["sparc"])
+    assert "planted-rule" not in {f.rule for f in clean.findings}
+    # Another version writes an entry for this very state of the tree...
+    with monkeypatch.context() as m:
+        m.setattr(verdicts, "code_digest", lambda: "another kconsist")
+        other = verdicts.VerdictCache(rules)
+        tree = KernelTree.open(tree_dir)
+        other.store(other.ids(tree), "sparc", _planted("sparc"), sorted(_reads(tree, rules)))
+        planted = engine.audit(tree, rules, ["sparc"]).findings
+        assert "planted-rule" in {f.rule for f in planted}
+    # ...which this version never uses.
+    tree = KernelTree.open(tree_dir)
+    again = engine.audit(tree, rules, ["sparc"])
+    assert [f.identity() for f in again.findings] == [f.identity() for f in clean.findings]
+
+
+def _reads(tree: KernelTree, rules: list) -> frozenset:
+    return engine._recorded(tree, rules, "sparc")[1]
+
+
+# -- verdicts carried over an edit that cannot change them -------------------------------
+
+
+def _comment_above(text: str, needle: str, comment: str) -> str:
+    lines = text.splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if needle in line)
+    return "".join([*lines[:at], comment, *lines[at:]])
+
+
+@pytest.mark.parametrize(
+    ("rel", "needle", "comment"),
+    [
+        ("arch/sparc/include/asm/pgalloc_64.h", "__tlb_remove_table", "/* a comment */\n"),
+        ("arch/sparc/include/asm/pgalloc_64.h", "__tlb_remove_table", "\n"),
+        ("arch/sparc/Kconfig", "config SPARC64", "# a comment\n"),
+    ],
+)
+def test_a_comment_carries_the_verdicts_with_lines_moved(
+    tree_dir: Path, monkeypatch: pytest.MonkeyPatch, rel: str, needle: str, comment: str
+) -> None:
+    rules = load_rules([RULES])
+    tree = KernelTree.open(tree_dir)
+    before = engine.audit(tree, rules, ["sparc"])  # kept in the cache
+    edited = _comment_above(tree.read_text(rel), needle, comment)
+    after_tree = tree.with_overlay({rel: edited})
+
+    def no_check(*args: object) -> None:
+        raise AssertionError("checked again instead of carried over")
+
+    with monkeypatch.context() as m:
+        m.setattr(engine, "audit_arch", no_check)
+        carried = engine.audit(after_tree, rules, ["sparc"], base=tree)
+    monkeypatch.setenv("KCONSIST_NO_CACHE", "1")
+    full = engine.audit(KernelTree.open(tree_dir).with_overlay({rel: edited}), rules, ["sparc"])
+    assert carried.findings == full.findings
+    assert carried.findings != before.findings or rel.endswith("Kconfig")
+    moved = [f for f in full.findings if f.file == rel]
+    assert moved or rel.endswith("Kconfig")
+
+
+def test_an_edit_that_matters_is_checked_again(tree_dir: Path) -> None:
+    rules = load_rules([RULES])
+    tree = KernelTree.open(tree_dir)
+    before = engine.audit(tree, rules, ["sparc"])
+    assert any(f.arch == "sparc" for f in before.findings)
+    header = "arch/sparc/include/asm/pgalloc_64.h"
+    # A comment whose text the line scans read (a "#"): not taken as inert.
+    edited = _comment_above(tree.read_text(header), "__tlb_remove_table", "/* #if 0 */\n")
+    edited = edited.replace("void __tlb_remove_table", "void __tlb_remove_tablX")
+    after = engine.audit(tree.with_overlay({header: edited}), rules, ["sparc"], base=tree)
+    assert not any(f.file == header for f in after.findings)
+
+
+def test_a_listing_read_covers_the_files_it_names() -> None:
+    log = {
+        ("list", "arch/x86", ".c"),
+        ("file", "arch/x86/a.c"),
+        ("file", "arch/x86/a.h"),
+        ("names", "", "Kconfig"),
+        ("file", "drivers/net/Kconfig.x"),
+        ("file", "drivers/net/a.c"),
+    }
+    assert verdicts.narrow(log) == {
+        ("list", "arch/x86", ".c"),
+        ("file", "arch/x86/a.h"),
+        ("names", "", "Kconfig"),
+        ("file", "drivers/net/a.c"),
+    }
+
+
+def test_listing_digests_see_added_removed_and_edited_files(tree_dir: Path) -> None:
+    cache = verdicts.VerdictCache(load_rules([RULES]))
+    kconfigs, sources = ("names", "", "Kconfig"), ("list", "arch", ".h")
+
+    def digests() -> tuple[str, str]:
+        ids = cache.ids(KernelTree.open(tree_dir))
+        return ids.of(kconfigs), ids.of(sources)
+
+    first = digests()
+    (tree_dir / "drivers").mkdir()
+    (tree_dir / "drivers/Kconfig.new").write_text("config NEW\n\tbool\n")
+    second = digests()
+    assert second[0] != first[0] and second[1] == first[1]
+    (tree_dir / "drivers/notes.txt").write_text("not a Kconfig file\n")
+    assert digests() == second
+    header = tree_dir / "arch/x86/include/asm/tlb.h"
+    header.write_text(header.read_text() + "/* more */\n")
+    third = digests()
+    assert third[0] == second[0] and third[1] != second[1]
+    header.unlink()
+    assert digests()[1] != third[1]
