@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 import kconfiglib as kl
 
 from kconsist import cond as c
-from kconsist import sat, suppress
+from kconsist import rulelang, sat, suppress
 from kconsist.cfacts.pp import directive_cond
 from kconsist.facts import ArchContext, read_shared
 from kconsist.findings import AuditResult, Fact, Finding, InputError, RuleInfo, Skipped
@@ -191,6 +191,8 @@ def fold(cond: c.Cond, facts: dict[str, list[Fact]]) -> c.Cond:
 
 
 def check_rule(ctx: ArchContext, rule: Rule) -> Verdict:
+    if rule.captures:
+        return _check_captured(ctx, rule)
     facts = gather(ctx, rule)
     match rule.check:
         case Forbid(fact):
@@ -202,6 +204,25 @@ def check_rule(ctx: ArchContext, rule: Rule) -> Verdict:
             found = [_impossible(ctx, rule, f) for f in facts[fact] if _is_dead(ctx, f)]
             return Verdict(rule, ctx.arch, facts, found)
     raise TypeError(f"unknown check {rule.check!r}")
+
+
+def _check_captured(ctx: ArchContext, rule: Rule) -> Verdict:
+    """A per-instance family: the instances of the fact the check points at, grouped by
+    what they bind the captures to, each group checked as its own rule. A binding whose
+    derived symbols no Kconfig file of the tree defines (or the arch lacks, where the
+    rule requires them) is no member of the family: nothing to check."""
+    at = rulelang.at_fact(rule) or ""
+    instances = ctx.facts(rule.facts[at])
+    groups: dict[tuple[tuple[str, str], ...], set[str]] = {}
+    for f in instances:
+        groups.setdefault(rulelang.capture_of(rule, f.name), set()).add(f.name)
+    findings: list[Finding] = []
+    for capture, names in sorted(groups.items()):
+        member = rulelang.bound(rule, capture, tuple(sorted(names)))
+        if missing_symbols(ctx, member) or unknown_symbols(ctx, member):
+            continue
+        findings += check_rule(ctx, member).findings
+    return Verdict(rule, ctx.arch, {at: instances}, findings)
 
 
 def _check_never(

@@ -46,6 +46,9 @@ class ArchContext:
     problems: list[tuple[str, int, str]] = field(default_factory=list)
     _c_cache: dict[tuple[str, tuple[str, ...], str], list[Fact]] = field(default_factory=dict)
     _kconfig_lines: dict[str, list[str]] = field(default_factory=dict)
+    # Texts of the C files read, for the arch's life: a rule pack asks each file about
+    # many names (one family row each), and reading it once per name dominated.
+    _texts: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def arch(self) -> str:
@@ -134,11 +137,15 @@ class ArchContext:
         return self._c_cache[key]
 
     def _read(self, rel: str) -> str | None:
+        if rel in self._texts:
+            return self._texts[rel]
         try:
-            return self.tree.read_text(rel)
+            text: str | None = self.tree.read_text(rel)
         except TreeError as e:
             self.problems.append((rel, 0, e.message))
-            return None
+            text = None
+        self._texts[rel] = text
+        return text
 
     def _scan(self, rel: str, spec: CFactSpec) -> list[Fact]:
         text = self._read(rel)
