@@ -13,7 +13,7 @@ import kconfiglib as kl
 
 from kconsist import cond as c
 from kconsist import effective, sat
-from kconsist.cfacts import pp, scan_text
+from kconsist.cfacts import FileFacts, pp, scan_text
 from kconsist.cfacts.includes import IncludeGraph, generic_asm_includes
 from kconsist.findings import Fact
 from kconsist.kconfig.formula import USER_PREFIX, KconfigFormula
@@ -49,6 +49,8 @@ class ArchContext:
     # Texts of the C files read, for the arch's life: a rule pack asks each file about
     # many names (one family row each), and reading it once per name dominated.
     _texts: dict[str, str | None] = field(default_factory=dict)
+    _parsed: dict[str, FileFacts] = field(default_factory=dict)  # every fact of a file
+    _asked: dict[str, set[str]] = field(default_factory=dict)  # names asked of a file
 
     @property
     def arch(self) -> str:
@@ -156,10 +158,17 @@ class ArchContext:
             # it matches at all are parsed.
             if not re.search(spec.regex.removeprefix("^").removesuffix("$"), text):
                 return []
-            result = scan_text(text, rel, None)
+            result = self._every_fact(rel, text)
+        elif not any(n in text for n in spec.names):
+            return []  # the fast path: most files mention none of the names
+        elif rel in self._parsed or self._asked.setdefault(rel, set()) - set(spec.names):
+            # Asked about other names before: parse it once for all of them (a rule
+            # pack asks a header about many names, one family row each).
+            result = self._every_fact(rel, text)
         else:
+            self._asked[rel].update(spec.names)
             result = scan_text(text, rel, spec.names)
-        self.problems.extend(result.problems)
+            self.problems.extend(result.problems)
         facts = [f for f in result.facts if spec.wants(f.name)]
         if not facts:
             return []
@@ -176,6 +185,12 @@ class ArchContext:
             )
             for f in facts
         ]
+
+    def _every_fact(self, rel: str, text: str) -> FileFacts:
+        if rel not in self._parsed:
+            self._parsed[rel] = scan_text(text, rel, None)
+            self.problems.extend(self._parsed[rel].problems)
+        return self._parsed[rel]
 
     def _file_condition(self, rel: str) -> c.Cond:
         return effective.file_condition(self.tree, self.arch, rel, lambda: self.includes)
