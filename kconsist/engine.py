@@ -26,7 +26,7 @@ from kconsist.cfacts.pp import directive_cond
 from kconsist.facts import ArchContext, read_shared
 from kconsist.findings import AuditResult, Fact, Finding, InputError, RuleInfo, Skipped
 from kconsist.kconfig.formula import USER_PREFIX
-from kconsist.rulelang import Forbid, Never, Possible, Rule
+from kconsist.rulelang import CFactSpec, Forbid, Never, Possible, Rule
 from kconsist.tree import ARCH_VARIANTS, KernelTree, TreeError
 
 _UNDEFINED = (
@@ -207,21 +207,29 @@ def check_rule(ctx: ArchContext, rule: Rule) -> Verdict:
 
 
 def _check_captured(ctx: ArchContext, rule: Rule) -> Verdict:
-    """A per-instance family: the instances of the fact the check points at, grouped by
-    what they bind the captures to, each group checked as its own rule. A binding whose
-    derived symbols no Kconfig file of the tree defines (or the arch lacks, where the
-    rule requires them) is no member of the family: nothing to check."""
+    """A per-instance family: the names the fact the check points at may have (C names:
+    the words its regex matches, found without parsing), grouped by what they bind the
+    captures to, each group checked as its own rule. A binding whose derived symbols no
+    Kconfig file of the tree defines (or the arch lacks, where the rule requires them)
+    is no member of the family: nothing of it is parsed or checked."""
     at = rulelang.at_fact(rule) or ""
-    instances = ctx.facts(rule.facts[at])
+    spec = rule.facts[at]
+    if isinstance(spec, CFactSpec):
+        names = ctx.names_matching(spec)
+    else:
+        names = {f.name for f in ctx.facts(spec)}
     groups: dict[tuple[tuple[str, str], ...], set[str]] = {}
-    for f in instances:
-        groups.setdefault(rulelang.capture_of(rule, f.name), set()).add(f.name)
+    for name in names:
+        groups.setdefault(rulelang.capture_of(rule, name), set()).add(name)
     findings: list[Finding] = []
-    for capture, names in sorted(groups.items()):
-        member = rulelang.bound(rule, capture, tuple(sorted(names)))
+    instances: list[Fact] = []
+    for capture, members in sorted(groups.items()):
+        member = rulelang.bound(rule, capture, tuple(sorted(members)))
         if missing_symbols(ctx, member) or unknown_symbols(ctx, member):
             continue
-        findings += check_rule(ctx, member).findings
+        verdict = check_rule(ctx, member)
+        findings += verdict.findings
+        instances += verdict.facts.get(at, [])
     return Verdict(rule, ctx.arch, {at: instances}, findings)
 
 

@@ -120,6 +120,19 @@ class ArchContext:
             out = [f for f in out if f.name not in tested]
         return sorted(set(out), key=lambda f: (f.file, f.line))
 
+    def names_matching(self, spec: CFactSpec) -> set[str]:
+        """Every word of the files ``spec`` looks at that its regex matches in full,
+        found without parsing: the candidates of a family per instance, which are
+        then only parsed for where the family has members."""
+        body = (spec.regex or "").removeprefix("^").removesuffix("$")
+        word = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+        out: set[str] = set()
+        for rel in self._files(spec.paths):
+            text = self._read(rel)
+            if text:
+                out.update(m.group(0) for m in word.finditer(text))
+        return {n for n in out if spec.wants(n)}  # in full: a "$" in it means the name's end
+
     def _files(self, paths: tuple[str, ...]) -> list[str]:
         found: set[str] = set()
         for pattern in paths:
