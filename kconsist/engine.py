@@ -21,14 +21,14 @@ from dataclasses import dataclass, field, replace
 import kconfiglib as kl
 
 from kconsist import cond as c
-from kconsist import edits, effective, reads, sat, suppress, verdicts
+from kconsist import edits, effective, reads, rulelang, sat, suppress, verdicts
 from kconsist.cfacts.pp import directive_cond
 from kconsist.cfacts.reach import reachers
 from kconsist.facts import ArchContext, read_shared
 from kconsist.findings import AuditResult, Fact, Finding, InputError, RuleInfo, Skipped
 from kconsist.kconfig.formula import MODEL, USER_PREFIX
 from kconsist.kconfig.preprocess import PROBE_PREFIX
-from kconsist.rulelang import Forbid, Never, Possible, Rule
+from kconsist.rulelang import CFactSpec, Forbid, Never, Possible, Rule
 from kconsist.tree import ARCH_VARIANTS, KernelTree, TreeError
 
 _UNDEFINED = (
@@ -310,6 +310,8 @@ def fold(cond: c.Cond, facts: dict[str, list[Fact]]) -> c.Cond:
 
 
 def check_rule(ctx: ArchContext, rule: Rule) -> Verdict:
+    if rule.captures:
+        return _check_captured(ctx, rule)
     facts = gather(ctx, rule)
     match rule.check:
         case Forbid(fact):
@@ -325,6 +327,33 @@ def check_rule(ctx: ArchContext, rule: Rule) -> Verdict:
             ]
             return Verdict(rule, ctx.arch, facts, found)
     raise TypeError(f"unknown check {rule.check!r}")
+
+
+def _check_captured(ctx: ArchContext, rule: Rule) -> Verdict:
+    """A per-instance family: the names the fact the check points at may have (C names:
+    the words its regex matches, found without parsing), grouped by what they bind the
+    captures to, each group checked as its own rule. A binding whose derived symbols no
+    Kconfig file of the tree defines (or the arch lacks, where the rule requires them)
+    is no member of the family: nothing of it is parsed or checked."""
+    at = rulelang.at_fact(rule) or ""
+    spec = rule.facts[at]
+    if isinstance(spec, CFactSpec):
+        names = ctx.names_matching(spec)
+    else:
+        names = {f.name for f in ctx.facts(spec)}
+    groups: dict[tuple[tuple[str, str], ...], set[str]] = {}
+    for name in names:
+        groups.setdefault(rulelang.capture_of(rule, name), set()).add(name)
+    findings: list[Finding] = []
+    instances: list[Fact] = []
+    for capture, members in sorted(groups.items()):
+        member = rulelang.bound(rule, capture, tuple(sorted(members)))
+        if missing_symbols(ctx, member) or unknown_symbols(ctx, member):
+            continue
+        verdict = check_rule(ctx, member)
+        findings += verdict.findings
+        instances += verdict.facts.get(at, [])
+    return Verdict(rule, ctx.arch, {at: instances}, findings)
 
 
 def _check_never(

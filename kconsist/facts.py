@@ -13,7 +13,7 @@ import kconfiglib as kl
 
 from kconsist import cond as c
 from kconsist import effective, sat
-from kconsist.cfacts import pp, scan_text
+from kconsist.cfacts import FileFacts, pp, scan_text
 from kconsist.cfacts.includes import IncludeGraph, generic_asm_includes
 from kconsist.cfacts.reach import foreign_reach
 from kconsist.findings import Fact
@@ -50,6 +50,11 @@ class ArchContext:
     _kconfig_lines: dict[str, list[str]] = field(default_factory=dict)
     _others: dict[str, ArchContext] = field(default_factory=dict)
     possible: dict[c.Cond, bool] = field(default_factory=dict)  # engine.possible's answers
+    # Texts of the C files read, for the arch's life: a rule pack asks each file about
+    # many names (one family row each), and reading it once per name dominated.
+    _texts: dict[str, str | None] = field(default_factory=dict)
+    _parsed: dict[str, FileFacts] = field(default_factory=dict)  # every fact of a file
+    _asked: dict[str, set[str]] = field(default_factory=dict)  # names asked of a file
 
     @property
     def arch(self) -> str:
@@ -131,6 +136,19 @@ class ArchContext:
             out = [f for f in out if f.name not in tested]
         return sorted(set(out), key=lambda f: (f.file, f.line))
 
+    def names_matching(self, spec: CFactSpec) -> set[str]:
+        """Every word of the files ``spec`` looks at that its regex matches in full,
+        found without parsing: the candidates of a family per instance, which are
+        then only parsed for where the family has members."""
+        body = (spec.regex or "").removeprefix("^").removesuffix("$")
+        word = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+        out: set[str] = set()
+        for rel in self._files(spec.paths):
+            text = self._read(rel)
+            if text:
+                out.update(m.group(0) for m in word.finditer(text))
+        return {n for n in out if spec.wants(n)}  # in full: a "$" in it means the name's end
+
     def _files(self, paths: tuple[str, ...]) -> list[str]:
         found: set[str] = set()
         for pattern in paths:
@@ -150,11 +168,15 @@ class ArchContext:
         return self._c_cache[key]
 
     def _read(self, rel: str) -> str | None:
+        if rel in self._texts:
+            return self._texts[rel]
         try:
-            return self.tree.read_text(rel)
+            text: str | None = self.tree.read_text(rel)
         except TreeError as e:
             self.problems.append((rel, 0, e.message))
-            return None
+            text = None
+        self._texts[rel] = text
+        return text
 
     def _scan(self, rel: str, spec: CFactSpec) -> list[Fact]:
         text = self._read(rel)
@@ -165,10 +187,17 @@ class ArchContext:
             # it matches at all are parsed.
             if not re.search(spec.regex.removeprefix("^").removesuffix("$"), text):
                 return []
-            result = scan_text(text, rel, None)
+            result = self._every_fact(rel, text)
+        elif not any(n in text for n in spec.names):
+            return []  # the fast path: most files mention none of the names
+        elif rel in self._parsed or self._asked.setdefault(rel, set()) - set(spec.names):
+            # Asked about other names before: parse it once for all of them (a rule
+            # pack asks a header about many names, one family row each).
+            result = self._every_fact(rel, text)
         else:
+            self._asked[rel].update(spec.names)
             result = scan_text(text, rel, spec.names)
-        self.problems.extend(result.problems)
+            self.problems.extend(result.problems)
         facts = [f for f in result.facts if spec.wants(f.name)]
         if not facts:
             return []
@@ -185,6 +214,12 @@ class ArchContext:
             )
             for f in facts
         ]
+
+    def _every_fact(self, rel: str, text: str) -> FileFacts:
+        if rel not in self._parsed:
+            self._parsed[rel] = scan_text(text, rel, None)
+            self.problems.extend(self._parsed[rel].problems)
+        return self._parsed[rel]
 
     def _file_condition(self, rel: str) -> c.Cond:
         return effective.file_condition(self.tree, self.arch, rel, lambda: self.includes)

@@ -109,6 +109,28 @@ class RuleInfo:
     line: int
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A pair (fn, symbol) that ``kconsist discover`` derived from a guarded generic
+    fallback: where it is, and the arches that define ``fn`` / opt in with ``symbol``."""
+
+    fn: str
+    symbol: str
+    kind: str  # "config" (CONFIG_ symbol), "flag" (__HAVE_ARCH_ macro), "name" (#ifndef fn)
+    file: str
+    line: int
+    override: tuple[str, ...]
+    opt_in: tuple[str, ...]
+
+
+@dataclass
+class Discovery:
+    """What ``kconsist discover`` found in a tree: the candidate pairs, by kind."""
+
+    tree: str
+    candidates: list[Candidate] = field(default_factory=list)
+
+
 @dataclass
 class AuditResult:
     findings: list[Finding] = field(default_factory=list)

@@ -17,7 +17,16 @@ from pathlib import Path
 
 from kconsist import __version__, error_handler, exitcodes, report
 from kconsist.baseline import BaselineError
-from kconsist.commands import audit, check_patch, explain, fix, precommit, series, test_rules
+from kconsist.commands import (
+    audit,
+    check_patch,
+    discover,
+    explain,
+    fix,
+    precommit,
+    series,
+    test_rules,
+)
 from kconsist.commands.common import Selection, UsageError
 from kconsist.findings import AuditResult, SeriesResult
 from kconsist.rulelang import RuleError
@@ -97,6 +106,24 @@ def _tree_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type
     p.add_argument("--dry-run", action="store_true", help="print a unified diff instead")
     p = sub.add_parser("test-rules", help="run the rules' examples and compare findings")
     p.add_argument("rules", nargs="*", type=Path, help="rule files (default: bundled)")
+    p = sub.add_parser(
+        "discover", help="candidate arch-override pairs from include/'s guards, as rule YAML"
+    )
+    p.add_argument("tree", nargs="?", default=".", help="kernel source tree (default: .)")
+    p.add_argument(
+        "--kind",
+        action="append",
+        default=[],
+        choices=["config", "flag", "name"],
+        help="only pairs switched by a CONFIG_ symbol, a __HAVE_ARCH_ flag or #ifndef NAME",
+    )
+    p.add_argument(
+        "--min-arches",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only pairs at least N arches take part in (define the function or opt in)",
+    )
 
 
 def _frontdoor_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -171,6 +198,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return fix.fix(_selection(args), args.dry_run)
         case "test-rules":
             return test_rules.test_rules(args.rules)
+        case "discover":
+            return discover.discover(args.tree, tuple(args.kind), args.min_arches)
         case "precommit":
             return precommit.precommit(_selection(args), args.files, args.all)
         case "check-patch":

@@ -6,11 +6,12 @@ a rule reads like a compiler error rather than a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -164,6 +165,10 @@ class Rule:
     examples: tuple[Path, ...] = ()
     binding: tuple[tuple[str, str], ...] = ()  # the for-each row this rule was made from
     symbols: tuple[tuple[str, int], ...] = ()  # Kconfig symbols the rule names, with lines
+    # A family per instance: the named groups of the regex of the fact the check points
+    # at; each instance binds them and the rule is checked as ``bind`` makes it.
+    captures: tuple[str, ...] = ()
+    source: Any = None  # the rule as written (for-each row filled in), for ``bind``
 
     def applies_to(self, arch: str) -> bool:
         if self.include_arches and arch not in self.include_arches:
@@ -360,6 +365,7 @@ def _rows(raw: _Map, file: str) -> list[tuple[_Map, tuple[tuple[str, str], ...]]
     table = raw.get("for-each")
     if table is None:
         return [(raw, ())]
+    keep = _capture_names(raw)
     keys = set(table[0])
     out = []
     for i, row in enumerate(table):
@@ -373,34 +379,51 @@ def _rows(raw: _Map, file: str) -> list[tuple[_Map, tuple[tuple[str, str], ...]]
                 f"for-each key {sorted(clash)[0]!r} is a message placeholder", file, line
             )
         binding = {k: str(v) for k, v in row.items()}
-        out.append((_substitute(raw, binding, file), tuple(sorted(binding.items()))))
+        if clash := keys & set(keep):
+            raise RuleError(
+                f"for-each key {sorted(clash)[0]!r} is also a regex group of a fact", file, line
+            )
+        out.append((_substitute(raw, binding, file, keep=keep), tuple(sorted(binding.items()))))
     return out
 
 
-def _substitute(node: Any, binding: dict[str, str], file: str, line: int | None = None) -> Any:
+def _substitute(
+    node: Any,
+    binding: dict[str, str],
+    file: str,
+    line: int | None = None,
+    keep: tuple[str, ...] = (),
+) -> Any:
     """``node`` with each ``{key}`` / ``{key|upper}`` / ``{key|lower}`` of ``binding``
-    replaced in every string (the message keeps its own placeholders); line numbers
-    kept, so later errors still point into the rule file."""
+    replaced in every string (the message keeps its own placeholders, and templates of
+    the ``keep`` captures are left for ``bind``); line numbers kept, so later errors
+    still point into the rule file."""
     if isinstance(node, _Map):
         out = _Map()
         out.line, out.key_lines = node.line, node.key_lines
         for k, v in node.items():
             here = node.key_lines.get(str(k), line)
-            out[k] = v if k == "for-each" else _substitute(v, binding, file, here)
+            out[k] = v if k == "for-each" else _substitute(v, binding, file, here, keep)
         return out
     if isinstance(node, _List):
-        items = _List(_substitute(v, binding, file, getattr(v, "line", line)) for v in node)
+        items = _List(_substitute(v, binding, file, getattr(v, "line", line), keep) for v in node)
         items.line = node.line
         return items
     if isinstance(node, str):
-        return _TEMPLATE.sub(lambda m: _fill(m, binding, file, line), node)
+        return _TEMPLATE.sub(lambda m: _fill(m, binding, file, line, keep), node)
     return node
 
 
-def _fill(m: re.Match[str], binding: dict[str, str], file: str, line: int | None) -> str:
+def _fill(
+    m: re.Match[str],
+    binding: dict[str, str],
+    file: str,
+    line: int | None,
+    keep: tuple[str, ...] = (),
+) -> str:
     key, case = m.group(1), m.group(2)
     if key not in binding:
-        if not case:
+        if not case or key in keep:
             return m.group(0)  # {arch} in paths, {name} in messages: filled later
         raise RuleError(
             f"unknown template {m.group(0)} (for-each keys: {', '.join(binding)})", file, line
@@ -443,7 +466,83 @@ def _describe(err: jsonschema.ValidationError) -> str:
     return err.message
 
 
+# What a capture stands for while a per-instance family is checked for mistakes at load
+# time; symbols containing it are not asked about (``requires``, typos) until ``bind``.
+_PROBE = "KCONSIST_CAPTURE_"
+
+
+def _capture_names(raw: _Map) -> tuple[str, ...]:
+    """The named groups of the regexes of the rule's facts (``(?P<x>...)``)."""
+    out: list[str] = []
+    for spec in (raw.get("facts") or {}).values():
+        body = next(iter(spec.values())) if isinstance(spec, dict) and spec else {}
+        for key in ("names", "select", "imply"):
+            target = body.get(key) if isinstance(body, dict) else None
+            if isinstance(target, dict) and isinstance(target.get("regex"), str):
+                with contextlib.suppress(re.error):  # reported where the regex is read
+                    out += list(re.compile(target["regex"]).groupindex)
+    return tuple(dict.fromkeys(out))
+
+
 def _rule(raw: _Map, path: Path, binding: tuple[tuple[str, str], ...] = ()) -> Rule:
+    captures = _capture_names(raw)
+    if not captures:
+        return _concrete_rule(raw, path, binding)
+    # Check the rule once with stand-ins for the captures; each instance binds them.
+    probe = {g: f"{_PROBE}{g.upper()}" for g in captures}
+    rule = _concrete_rule(_substitute(raw, probe, str(path)), path, binding)
+    at = at_fact(rule)
+    spec = rule.facts.get(at or "")
+    groups = set(re.compile(spec.regex).groupindex) if spec and spec.regex else set()
+    if missing := [g for g in captures if g not in groups]:
+        raise RuleError(
+            f"regex group {missing[0]!r} must be in the regex of the fact the check points "
+            f"at ({at or 'none'})",
+            str(path),
+            _line_of(raw, ["check"]),
+        )
+    requires = tuple(s for s in rule.requires_symbols if _PROBE not in s)
+    return replace(rule, captures=captures, source=raw, symbols=(), requires_symbols=requires)
+
+
+def at_fact(rule: Rule) -> str | None:
+    match rule.check:
+        case Never(at=at):
+            return at
+        case Forbid(fact) | Possible(fact):
+            return fact
+    return None
+
+
+_BOUND: dict[tuple[object, ...], Rule] = {}
+
+
+def capture_of(rule: Rule, name: str) -> tuple[tuple[str, str], ...]:
+    """What the instance ``name`` of a per-instance family binds its captures to."""
+    spec = rule.facts[at_fact(rule) or ""]
+    m = re.fullmatch(spec.regex or "", name)
+    return tuple((g, (m.group(g) if m else "") or "") for g in rule.captures)
+
+
+def bound(rule: Rule, capture: tuple[tuple[str, str], ...], names: tuple[str, ...]) -> Rule:
+    """The rule of a per-instance family for one binding of its captures: every template
+    filled in, the fact the check points at limited to ``names`` (the instances'
+    names with that binding), symbols and requirements asked about as usual."""
+    key = (rule.file, rule.line, rule.binding, capture, names)
+    if key not in _BOUND:
+        raw = _substitute(rule.source, dict(capture), rule.file)
+        out = _concrete_rule(raw, Path(rule.file), rule.binding + capture)
+        at = at_fact(out) or ""
+        spec = out.facts[at]
+        if isinstance(spec, CFactSpec):
+            spec = replace(spec, names=names, regex=None)
+        elif isinstance(spec, KconfigFactSpec):
+            spec = replace(spec, symbol=None, regex="|".join(re.escape(n) for n in names))
+        _BOUND[key] = replace(out, facts={**out.facts, at: spec})
+    return _BOUND[key]
+
+
+def _concrete_rule(raw: _Map, path: Path, binding: tuple[tuple[str, str], ...] = ()) -> Rule:
     name = str(path)
     line = raw.line
     if not _RULE_ID.fullmatch(raw["id"]):  # a family's id, once its row is filled in

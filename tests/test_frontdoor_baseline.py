@@ -111,7 +111,7 @@ def test_staged_addition_is_absent_before(old: Path, environ: dict[str, str]) ->
     assert [line.split(" ")[:3] for line in lines] == [
         ["arch/sparc/include/asm/extra.h:1:", "error:", "[pt-reclaim-custom-remover]"],
         ["arch/sparc/include/asm/extra.h:1:", "error:", "[tlb-remove-table-kconfig]"],
-        ["note:", "24", "rules"],
+        ["note:", "20", "rules"],
         ["kconsist:", "2", "findings"],
     ]
 

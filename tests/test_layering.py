@@ -23,6 +23,7 @@ RANKS = {
     "ruletest": 5,
     "engine": 4,
     "facts": 3,
+    "discover": 3,
     "cfacts": 2,
     "kconfig": 2,
     "effective": 2,

@@ -11,7 +11,7 @@ keys are only ever added. The package imports only the data types of
 from __future__ import annotations
 
 # The renderers register themselves when imported.
-from kconsist.report import audit, series
+from kconsist.report import audit, discover, series
 from kconsist.report.registry import JSON_VERSION, names, render
 
-__all__ = ["JSON_VERSION", "audit", "names", "render", "series"]
+__all__ = ["JSON_VERSION", "audit", "discover", "names", "render", "series"]

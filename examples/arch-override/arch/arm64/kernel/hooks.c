@@ -1,22 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Every hook, each with its opt-in symbol selected. */
 
-/* kconsist-ok: arch-has-cpu-finalize-init-unselected */
+/* kconsist-ok: arch-has-unselected */
 void arch_cpu_finalize_init(void)
 {
 }
 
-/* kconsist-ok: arch-has-sync-dma-for-device-unselected */
+/* kconsist-ok: arch-has-unselected */
 void arch_sync_dma_for_device(void)
 {
 }
 
-/* kconsist-ok: arch-has-sync-dma-for-cpu-unselected */
+/* kconsist-ok: arch-has-unselected */
 void arch_sync_dma_for_cpu(void)
 {
 }
 
-/* kconsist-ok: arch-has-dma-prep-coherent-unselected */
+/* kconsist-ok: arch-has-unselected */
 void arch_dma_prep_coherent(void)
 {
 }

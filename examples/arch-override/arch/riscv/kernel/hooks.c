@@ -1,22 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Every hook, none of them selected in Kconfig. */
 
-/* kconsist-expect: arch-has-cpu-finalize-init-unselected */
+/* kconsist-expect: arch-has-unselected */
 void arch_cpu_finalize_init(void)
 {
 }
 
-/* kconsist-expect: arch-has-sync-dma-for-device-unselected */
+/* kconsist-expect: arch-has-unselected */
 void arch_sync_dma_for_device(void)
 {
 }
 
-/* kconsist-expect: arch-has-sync-dma-for-cpu-unselected */
+/* kconsist-expect: arch-has-unselected */
 void arch_sync_dma_for_cpu(void)
 {
 }
 
-/* kconsist-expect: arch-has-dma-prep-coherent-unselected */
+/* kconsist-expect: arch-has-unselected */
 void arch_dma_prep_coherent(void)
 {
 }
@@ -61,3 +61,15 @@ void pte_soft_dirty(void)
 {
 }
 
+
+/* A member of the arch_x() family that no table lists: its ARCH_HAS_ symbol exists. */
+/* kconsist-expect: arch-has-unselected */
+void arch_dma_set_uncached(void)
+{
+}
+
+/* No ARCH_HAS_SETUP in the tree: an arch_ function, but no member of the family. */
+/* kconsist-ok: arch-has-unselected */
+void arch_setup(void)
+{
+}
