@@ -541,7 +541,20 @@ def _paths(
     for p in paths:
         if leftover := [t for t in _TEMPLATE.findall(p) if t != ("arch", "")]:
             raise RuleError(f"unknown template {{{leftover[0][0]}}} in path {p!r}", file, line)
+        if why := _outside_tree(p):
+            raise RuleError(f"path {p!r} {why}: paths are globs inside the tree", file, line)
     return paths
+
+
+def _outside_tree(glob: str) -> str:
+    """Why ``glob`` can name a file outside the tree ("" when it cannot)."""
+    if glob.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", glob):
+        return "is absolute"
+    if ".." in re.split(r"[/\\]", glob):
+        return "has a '..' component"
+    if "\0" in glob:
+        return "has a NUL character"
+    return ""
 
 
 def _regex(text: str, file: str, line: int | None) -> str:
