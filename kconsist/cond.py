@@ -92,7 +92,7 @@ def _flatten(kind: type, args: Iterable[Cond]) -> list[Cond]:
 
 def and_(*args: Cond) -> Cond:
     items = [a for a in _flatten(And, args) if a != TRUE]
-    if FALSE in items or any(not_(a) in items for a in items):
+    if FALSE in items or _complements(items):
         return FALSE
     items = list(dict.fromkeys(items))
     if not items:
@@ -102,12 +102,18 @@ def and_(*args: Cond) -> Cond:
 
 def or_(*args: Cond) -> Cond:
     items = [a for a in _flatten(Or, args) if a != FALSE]
-    if TRUE in items or any(not_(a) in items for a in items):
+    if TRUE in items or _complements(items):
         return TRUE
     items = list(dict.fromkeys(items))
     if not items:
         return FALSE
     return items[0] if len(items) == 1 else Or(tuple(items))
+
+
+def _complements(items: list[Cond]) -> bool:
+    """Whether ``items`` holds some condition and its negation (a set: linear)."""
+    present = set(items)
+    return any(not_(a) in present for a in items)
 
 
 def implies(a: Cond, b: Cond) -> Cond:
