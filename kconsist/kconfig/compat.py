@@ -415,6 +415,13 @@ class KernelKconfig(Kconfig):
                 f"{file}:{line}: '{keyword}' without '{closing}' before the end of {file}"
             ) from None
 
+    def _set_type(self, sc: Any, new_type: Any) -> None:
+        # kconfiglib takes a type line after 'menu' or 'comment' for the entry's and
+        # crashes on the menu's integer item; the C tools refuse it.
+        if not isinstance(sc, (Symbol, Choice)):
+            self._parse_error("a type belongs to a config or a choice entry")
+        super()._set_type(sc, new_type)
+
     # -- files ------------------------------------------------------------------------
 
     def _tree_rel(self, path: str) -> str:
