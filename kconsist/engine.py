@@ -121,7 +121,11 @@ def audit_arch(tree: KernelTree, rules: list[Rule], arch: str) -> _ArchOutcome:
         if typos := unknown_symbols(ctx, rule):
             rule_errors += typos
             continue
-        findings += check_rule(ctx, rule).findings
+        try:
+            findings += check_rule(ctx, rule).findings
+        except RecursionError:  # conditions nested thousands deep: the input, not a bug
+            why = f"[{rule.id}] conditions nested too deeply to check"
+            rule_errors.append(InputError(f"arch/{arch}/Kconfig", None, why, arch))
     errors = [InputError(f, line or None, msg, arch) for f, line, msg in ctx.problems]
     findings, suppressed = suppress.split(tree, findings)
     return _ArchOutcome(arch, True, findings, [*rule_errors, *errors], missing, suppressed)

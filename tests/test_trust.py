@@ -242,3 +242,44 @@ def test_an_unclosed_block_names_the_line_that_opened_it(tree, capsys, opening, 
         f"mm/Kconfig:{line}: input error: '{keyword}' without 'end{keyword}' before the end "
         "of mm/Kconfig (arch x86)"
     ]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "if MMU\n" * 3000 + "config DEEP\n\tbool\n" + "endif\n" * 3000,
+        "config DEEP\n\tbool\n\tdepends on " + "(" * 3000 + "MMU" + ")" * 3000 + "\n",
+        "config DEEP\n\tbool\n\tdepends on " + " && ".join(["MMU"] * 5000) + "\n",
+    ],
+    ids=["ifs", "parentheses", "chain"],
+)
+def test_kconfig_nested_thousands_deep_is_an_input_error(tree, capsys, extra):
+    kconfig = tree / "mm/Kconfig"
+    first = len(kconfig.read_text().splitlines()) + 1
+    kconfig.write_text(kconfig.read_text() + extra)
+    assert main(["audit", str(tree), "--arch", "x86", "-j", "1"]) == 2
+    (error,) = input_errors(capsys.readouterr().out)
+    where, message = error.split(": input error: ")
+    assert message == "nested too deeply to read (arch x86)"
+    assert where.startswith("mm/Kconfig:") and int(where.split(":")[1]) >= first
+
+
+def test_a_type_after_menu_is_a_parse_error(tree, capsys):
+    kconfig = tree / "mm/Kconfig"
+    line = len(kconfig.read_text().splitlines()) + 2
+    kconfig.write_text(kconfig.read_text() + 'menu "m"\n\tbool\nendmenu\n')
+    assert main(["audit", str(tree), "--arch", "x86", "-j", "1"]) == 2
+    assert input_errors(capsys.readouterr().out) == [
+        f"mm/Kconfig:{line}: input error: couldn't parse 'bool': a type belongs to a config "
+        "or a choice entry (arch x86)"
+    ]
+
+
+def test_a_character_yaml_refuses_names_the_rule_file_and_line(capsys, tmp_path):
+    rules = tmp_path / "r.yaml"
+    rules.write_text("rules:\n  - id: x\x1f\n")
+    assert main(["audit", str(V3), "--rules", str(rules)]) == 2
+    assert capsys.readouterr().err == (
+        f"kconsist: error: {rules}:2: YAML syntax error: special characters are not allowed "
+        "(character U+001F)\n"
+    )

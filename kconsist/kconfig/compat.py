@@ -372,6 +372,11 @@ class KernelKconfig(Kconfig):
         _active.kconf = self
         try:
             super().__init__(filename, warn=True, warn_to_stderr=False)
+        except RecursionError:
+            # kconfiglib parses blocks and expressions recursively: a file that nests
+            # thousands deep is an input error at the line being read.
+            where = f"{self.filename}:{self.linenr}: " if self.filename else ""
+            raise KconfigError(f"{where}nested too deeply to read") from None
         finally:
             _active.kconf = previous
             if saved_functions_env is None:
