@@ -159,7 +159,10 @@ class KernelTree:
         link out of the tree exists: reading it is an error that names it)."""
         if rel in self.overlay:
             return self.overlay[rel] is not None
-        path = self.root / _inside(rel)
+        try:
+            path = self.root / _inside(rel)
+        except TreeError:
+            return False  # a question, not a read: nothing outside the tree is in it
         return os.path.lexists(path) and not path.is_dir()
 
     def read_text(self, rel: str, keep_newlines: bool = False) -> str:

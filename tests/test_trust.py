@@ -108,6 +108,7 @@ def test_paths_that_leave_the_tree_are_refused():
             kernel.read_text(rel)
         with pytest.raises(TreeError, match="path outside the tree"):
             list(kernel.files(rel))
+        assert not kernel.exists(rel)
 
 
 def test_a_header_over_the_size_limit_is_reported_not_parsed(tree):
