@@ -101,7 +101,7 @@ def outcomes(
     that cannot change a verdict (:mod:`kconsist.edits`), from ``base``'s with lines
     moved; else it is worked out, and kept."""
     names = tree.arches() if arches is None else list(arches)
-    store = verdicts.VerdictCache(rules) if verdicts.enabled() else None
+    store = verdicts.VerdictCache.for_tree(rules, tree) if verdicts.enabled() else None
     done: dict[str, ArchOutcome] = {}
     if store is not None:
         ids = store.ids(tree)
@@ -240,7 +240,11 @@ def audit_arch(tree: KernelTree, rules: list[Rule], arch: str) -> ArchOutcome:
         if typos := unknown_symbols(ctx, rule):
             rule_errors += typos
             continue
-        findings += check_rule(ctx, rule).findings
+        try:
+            findings += check_rule(ctx, rule).findings
+        except RecursionError:  # conditions nested thousands deep: the input, not a bug
+            why = f"[{rule.id}] conditions nested too deeply to check"
+            rule_errors.append(InputError(f"arch/{arch}/Kconfig", None, why, arch))
     errors = [InputError(f, line or None, msg, arch) for f, line, msg in ctx.problems]
     findings, suppressed = suppress.split(tree, findings)
     return ArchOutcome(arch, True, findings, [*rule_errors, *errors], missing, suppressed)

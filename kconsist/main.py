@@ -30,7 +30,7 @@ from kconsist.commands import (
 from kconsist.commands.common import Selection, UsageError
 from kconsist.findings import AuditResult, SeriesResult
 from kconsist.rulelang import RuleError
-from kconsist.tree import TreeError
+from kconsist.tree import MAX_FILE_SIZE_ENV, TreeError, parse_size
 
 
 def _add_selection(p: argparse.ArgumentParser, tree_option: bool = False) -> None:
@@ -57,6 +57,20 @@ def _add_selection(p: argparse.ArgumentParser, tree_option: bool = False) -> Non
     p.add_argument(
         "--rule", action="append", default=[], metavar="ID", help="only this rule id (repeatable)"
     )
+    p.add_argument(
+        "--max-file-size",
+        type=_size,
+        metavar="SIZE",
+        help=f"files of the tree larger than this (8M, 512K) are input errors, not read "
+        f"(default: ${MAX_FILE_SIZE_ENV}, else 8M)",
+    )
+
+
+def _size(text: str) -> int:
+    try:
+        return parse_size(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _audit_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -177,7 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _selection(args: argparse.Namespace) -> Selection:
-    return Selection(args.tree, tuple(args.arch), tuple(args.rules), tuple(args.rule))
+    return Selection(
+        args.tree, tuple(args.arch), tuple(args.rules), tuple(args.rule), args.max_file_size
+    )
 
 
 def _dispatch(args: argparse.Namespace) -> int:

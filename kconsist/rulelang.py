@@ -345,12 +345,21 @@ def _bounded(root: yaml.Node, name: str) -> None:
 
 def load_rule_file(path: Path) -> list[Rule]:
     name = str(path)
+    text = ""
     try:
-        data = _load_yaml(path.read_text(encoding="utf-8"), name)
+        text = path.read_text(encoding="utf-8")
+        data = _load_yaml(text, name)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
         raise RuleError(f"YAML syntax error: {e.problem or e.context}", name, line) from None
+    except yaml.reader.ReaderError as e:  # a character YAML does not allow
+        line = text.count("\n", 0, e.position) + 1
+        code = e.character if isinstance(e.character, int) else ord(e.character[:1] or " ")
+        message = f"YAML syntax error: {e.reason} (character U+{code:04X})"
+        raise RuleError(message, name, line) from None
+    except yaml.YAMLError as e:
+        raise RuleError(f"YAML syntax error: {e}", name) from None
     except (OSError, UnicodeDecodeError) as e:
         raise RuleError(f"cannot read rule file: {e}", name) from None
     _validate(data, name)
@@ -641,7 +650,20 @@ def _paths(
     for p in paths:
         if leftover := [t for t in _TEMPLATE.findall(p) if t != ("arch", "")]:
             raise RuleError(f"unknown template {{{leftover[0][0]}}} in path {p!r}", file, line)
+        if why := _outside_tree(p):
+            raise RuleError(f"path {p!r} {why}: paths are globs inside the tree", file, line)
     return paths
+
+
+def _outside_tree(glob: str) -> str:
+    """Why ``glob`` can name a file outside the tree ("" when it cannot)."""
+    if glob.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", glob):
+        return "is absolute"
+    if ".." in re.split(r"[/\\]", glob):
+        return "has a '..' component"
+    if "\0" in glob:
+        return "has a NUL character"
+    return ""
 
 
 def _regex(text: str, file: str, line: int | None) -> str:

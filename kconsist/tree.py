@@ -12,6 +12,7 @@ import hashlib
 import inspect
 import os
 import re
+import stat
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +33,33 @@ ARCH_VARIANTS: dict[str, dict[str, str]] = {
 
 # UML builds on a host architecture whose headers it borrows (HEADER_ARCH, SUBARCH).
 UM_HEADER_ARCH = "x86"
+
+
+# Every read of the tree is bounded: only regular files inside the tree, at most this
+# many bytes each (the largest source file of a kernel tree, an amdgpu register header,
+# is 24 MB but no rule reads it; the largest a bundled rule parses is under 1 MB).
+DEFAULT_MAX_FILE_SIZE = 8 << 20
+MAX_FILE_SIZE_ENV = "KCONSIST_MAX_FILE_SIZE"
+_SIZE = re.compile(r"\s*(\d+)\s*([KMG]?)i?B?\s*", re.I)
+
+
+def parse_size(text: str) -> int:
+    """Bytes of ``text``: a number, optionally with K, M or G (powers of 1024)."""
+    m = _SIZE.fullmatch(text)
+    if m is None or int(m.group(1)) == 0:
+        raise ValueError(f"not a size: {text!r} (e.g. 8M, 512K, 1000000)")
+    return int(m.group(1)) << {"": 0, "K": 10, "M": 20, "G": 30}[m.group(2).upper()]
+
+
+def max_file_size_from_env() -> int:
+    """``$KCONSIST_MAX_FILE_SIZE``, else :data:`DEFAULT_MAX_FILE_SIZE`."""
+    text = os.environ.get(MAX_FILE_SIZE_ENV, "")
+    if not text:
+        return DEFAULT_MAX_FILE_SIZE
+    try:
+        return parse_size(text)
+    except ValueError as e:
+        raise TreeError(f"{MAX_FILE_SIZE_ENV}: {e}") from None
 
 
 _CONFIG_LINE = re.compile(r"^[ \t]*(?:menu)?config[ \t]+(\w+)", re.M)
@@ -66,19 +94,30 @@ class KernelTree:
     """A kernel source tree on disk, optionally with files replaced in memory.
 
     ``overlay`` maps tree-relative paths to new contents; ``None`` deletes a file.
+    Every read goes through :meth:`_read_bytes`, the one place that keeps reads inside
+    the tree (no ``..``, no symbolic link out), to regular files (a FIFO or a device
+    is an error, never opened) of at most ``max_file_size`` bytes.
     """
 
     root: Path
     overlay: dict[str, str | None] = field(default_factory=dict)
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
     # Directory listings on disk by prefix, shared with the overlays made from this tree
     # (one command reads a directory many times; the disk does not change under it).
     _walked: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, object]:
-        return {"root": self.root, "overlay": self.overlay, "_walked": {}}  # not shipped
+        return {  # the listings are not shipped to worker processes
+            "root": self.root,
+            "overlay": self.overlay,
+            "max_file_size": self.max_file_size,
+            "_walked": {},
+        }
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str]) -> KernelTree:
+    def open(cls, path: str | os.PathLike[str], max_file_size: int | None = None) -> KernelTree:
+        """The tree at ``path``; ``max_file_size`` defaults to the environment's."""
+        limit = max_file_size_from_env() if max_file_size is None else max_file_size
         root = Path(path).resolve()
         missing = [name for name in ("Makefile", "Kconfig", "arch") if not (root / name).exists()]
         if not root.is_dir():
@@ -87,7 +126,7 @@ class KernelTree:
             raise TreeError(
                 "not a kernel source tree (missing " + ", ".join(missing) + ")", file=str(path)
             )
-        tree = cls(root)
+        tree = cls(root, max_file_size=limit)
         _ = tree.version  # raises when the Makefile has no VERSION/PATCHLEVEL
         return tree
 
@@ -105,7 +144,7 @@ class KernelTree:
     def with_overlay(self, changes: Mapping[str, str | None]) -> KernelTree:
         merged = dict(self.overlay)
         merged.update(changes)
-        return KernelTree(self.root, merged, self._walked)
+        return KernelTree(self.root, merged, self.max_file_size, self._walked)
 
     # -- files -------------------------------------------------------------------
 
@@ -121,13 +160,16 @@ class KernelTree:
         return text[len(root) :] if text.startswith(root) else Path(text).as_posix()
 
     def exists(self, rel: str) -> bool:
+        """Whether the tree has an entry ``rel`` that is not a directory (a FIFO or a
+        link out of the tree exists: reading it is an error that names it)."""
         reads.note("file", rel)
         if rel in self.overlay:
             return self.overlay[rel] is not None
         try:
-            return (self.root / rel).is_file()
-        except OSError:  # e.g. a name too long for the file system: no such file
-            return False
+            path = self.root / _inside(rel)
+        except TreeError:
+            return False  # a question, not a read: nothing outside the tree is in it
+        return os.path.lexists(path) and not path.is_dir()
 
     def read_text(self, rel: str, keep_newlines: bool = False) -> str:
         """The file's text; ``keep_newlines`` keeps CRLF as is (for byte-exact edits)."""
@@ -136,18 +178,14 @@ class KernelTree:
             text = self.overlay[rel]
             if text is None:
                 raise TreeError("no such file", file=rel)
+            if len(text) > self.max_file_size // 4:  # else it cannot be over the limit
+                self._check_size(rel, len(text.encode("utf-8", "surrogateescape")))
             # Kept byte for byte (a patch's result); read as open() reads the disk.
             if keep_newlines or "\r" not in text:
                 return text
             return text.replace("\r\n", "\n").replace("\r", "\n")
-        newline = "" if keep_newlines else None
-        try:
-            with open(
-                self.root / rel, encoding="utf-8", errors="surrogateescape", newline=newline
-            ) as f:
-                return f.read()
-        except OSError as e:
-            raise TreeError(e.strerror or "cannot be read", file=rel) from None
+        text = self._read_bytes(rel).decode("utf-8", "surrogateescape")
+        return text if keep_newlines else text.replace("\r\n", "\n").replace("\r", "\n")
 
     def mentions(self, rel: str, needle: str) -> bool:
         """Whether the file holds ``needle``, read as bytes (no decoding): the cheap
@@ -156,14 +194,54 @@ class KernelTree:
         if rel in self.overlay:
             return needle in (self.overlay[rel] or "")
         try:
-            with open(self.root / rel, "rb") as f:
-                return needle.encode("utf-8", "surrogateescape") in f.read()
-        except OSError:
+            return needle.encode("utf-8", "surrogateescape") in self._read_bytes(rel)
+        except TreeError:
             return True  # let read_text report it
 
+    def _read_bytes(self, rel: str) -> bytes:
+        """The bytes of file ``rel`` on disk, within every bound (see the class)."""
+        real = self._real_path(rel)
+        try:
+            # Checked before opening: opening a FIFO blocks, opening a device may act.
+            self._check_regular(rel, os.stat(real))
+            fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError as e:
+            raise TreeError(e.strerror or "cannot be read", file=rel) from None
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(fd)  # what was opened, should it have changed since
+            self._check_regular(rel, info)
+            self._check_size(rel, info.st_size)
+            data = f.read(self.max_file_size + 1)
+        self._check_size(rel, len(data))  # grown since fstat
+        return data
+
+    def _real_path(self, rel: str) -> str:
+        """The path ``rel`` leads to, symbolic links resolved, which must stay inside
+        the tree: a link out of it is an error, never followed."""
+        real = os.path.realpath(self.root / _inside(rel))
+        root = str(self.root)
+        if real != root and not real.startswith(root + os.sep):
+            raise TreeError(f"a symbolic link to {real}, outside the tree: not read", file=rel)
+        return real
+
+    @staticmethod
+    def _check_regular(rel: str, info: os.stat_result) -> None:
+        if not stat.S_ISREG(info.st_mode):
+            raise TreeError(f"not a regular file ({_file_type(info.st_mode)}): not read", file=rel)
+
+    def _check_size(self, rel: str, size: int) -> None:
+        if size > self.max_file_size:
+            raise TreeError(
+                f"larger than the limit of {self.max_file_size} bytes: not read "
+                f"(--max-file-size, ${MAX_FILE_SIZE_ENV})",
+                file=rel,
+            )
+
     def files(self, prefix: str, suffixes: tuple[str, ...] = ()) -> Iterator[str]:
-        """Tree-relative paths of the files under ``prefix``, sorted, overlay included."""
-        prefix = prefix.rstrip("/")
+        """Tree-relative paths of the files under ``prefix``, sorted, overlay included:
+        every entry that is not a directory (reading a FIFO or a link out of the tree
+        is the error that reports it); links to directories are not followed."""
+        prefix = _inside(prefix.rstrip("/"))
         reads.note("list", prefix, *suffixes)
         found = set(self._on_disk(prefix))
         for rel, text in self.overlay.items():
@@ -179,7 +257,7 @@ class KernelTree:
     def _on_disk(self, prefix: str) -> list[str]:
         if prefix not in self._walked:
             base = self.root / prefix
-            found = [prefix] if base.is_file() else []
+            found = [prefix] if prefix and os.path.lexists(base) and not base.is_dir() else []
             root = str(self.root) + os.sep
             for dirpath, dirnames, filenames in os.walk(base):
                 dirnames.sort()
@@ -321,3 +399,25 @@ def _kconfig_symbols(tree: KernelTree) -> frozenset[str]:
 def why_not_arch(name: str) -> str:
     """Why ``arch/<name>`` is not checked: the message of an arch without a Kconfig."""
     return f"arch/{name} has no Kconfig, so arch {name} cannot be checked"
+
+
+def _inside(rel: str) -> str:
+    """``rel`` if it names a place inside the tree ("" or "." for the root), else a
+    :class:`TreeError`: absolute, or with a ``..`` component."""
+    parts = rel.replace(os.sep, "/").split("/")
+    if os.path.isabs(rel) or ".." in parts or "\0" in rel:
+        raise TreeError("path outside the tree: not read", file=rel)
+    return "" if rel in ("", ".") else rel
+
+
+_FILE_TYPES = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a directory"),
+)
+
+
+def _file_type(mode: int) -> str:
+    return next((name for test, name in _FILE_TYPES if test(mode)), "not a file")

@@ -318,9 +318,17 @@ def enabled() -> bool:
 class VerdictCache:
     """Per-arch outcomes of one rule set, for the states of one tree."""
 
-    def __init__(self, rules: Sequence[Any], base: Path | None = None):
+    def __init__(self, rules: Sequence[Any], base: Path | None = None, settings: str = ""):
+        # ``settings``: what else changes an outcome for the same files (the size limit
+        # decides whether a large file is read or reported).
         self.base = (base or cache_root()) / "verdicts"
-        self.key = hashlib.sha256(f"{code_digest()}\0{rules_digest(rules)}".encode()).hexdigest()
+        key = f"{code_digest()}\0{rules_digest(rules)}\0{settings}"
+        self.key = hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def for_tree(cls, rules: Sequence[Any], tree: KernelTree) -> VerdictCache:
+        """The cache of ``rules`` for audits of ``tree`` with its settings."""
+        return cls(rules, settings=f"max_file_size={tree.max_file_size}")
 
     def _dir(self, arch: str) -> Path:
         return self.base / hashlib.sha256(f"{self.key}\0{arch}".encode()).hexdigest()[:32]

@@ -30,7 +30,9 @@ def tree_dir(tmp_path: Path) -> Path:
     return target
 
 
-def audit_json(tree: Path, env: dict[str, str] | None = None) -> dict[str, object]:
+def audit_json(
+    tree: Path, env: dict[str, str] | None = None, codes: tuple[int, ...] = (0, 1)
+) -> dict[str, object]:
     done = subprocess.run(
         [sys.executable, "-m", "kconsist", "audit", str(tree), "--format", "json", "-j", "2"],
         capture_output=True,
@@ -38,7 +40,7 @@ def audit_json(tree: Path, env: dict[str, str] | None = None) -> dict[str, objec
         env={**os.environ, **(env or {})},
         check=False,
     )
-    assert done.returncode in (0, 1), done.stderr
+    assert done.returncode in codes, done.stderr
     return json.loads(done.stdout)
 
 
@@ -71,6 +73,18 @@ def test_an_edit_between_two_runs_changes_the_result(tree_dir: Path) -> None:
     after = sites(audit_json(tree_dir))
     assert [s for s in after if s[1] == "sparc"] == []
     assert after == sites(audit_json(tree_dir, {"KCONSIST_NO_CACHE": "1"}))
+
+
+def test_a_smaller_size_limit_is_not_answered_from_the_cache(tree_dir: Path) -> None:
+    """The same files under another --max-file-size give another outcome (a file over
+    the limit is reported, not read): the limit is part of the cache's key."""
+    header = "arch/sparc/include/asm/pgalloc_64.h"
+    assert ("pt-reclaim-custom-remover", "sparc", header, 10) in sites(audit_json(tree_dir))
+    size = (tree_dir / header).stat().st_size
+    limited = audit_json(tree_dir, {"KCONSIST_MAX_FILE_SIZE": str(size - 1)}, codes=(2,))
+    errors = limited["errors"]
+    assert isinstance(errors, list)
+    assert header in {e["file"] for e in errors}
 
 
 def test_a_new_file_in_a_listed_directory_changes_the_result(tree_dir: Path) -> None:
@@ -138,8 +152,8 @@ def test_an_entry_of_another_kconsist_version_is_ignored(
     # Another version writes an entry for this very state of the tree...
     with monkeypatch.context() as m:
         m.setattr(verdicts, "code_digest", lambda: "another kconsist")
-        other = verdicts.VerdictCache(rules)
         tree = KernelTree.open(tree_dir)
+        other = verdicts.VerdictCache.for_tree(rules, tree)
         other.store(other.ids(tree), "sparc", _planted("sparc"), sorted(_reads(tree, rules)))
         planted = engine.audit(tree, rules, ["sparc"]).findings
         assert "planted-rule" in {f.rule for f in planted}

@@ -17,6 +17,7 @@ Whether the file itself is compiled at all is a separate question: see
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
@@ -72,6 +73,9 @@ def scan_text(text: str, rel: str, names: Collection[str] | None = None) -> File
         occurrences = _name_occurrences(scan, name_set)
     _classify(out, scan, parsed.suspect_lines, occurrences)
     out.problems.extend((rel, line, msg) for line, msg in scan.problems)
+    if parsed.timed_out:
+        budget = f"{syntax.PARSE_BUDGET:g} s"
+        out.problems.append((rel, 1, f"not parsed within {budget}: read by the line scan only"))
     out.facts.sort(key=lambda f: (f.line, f.name, f.kind))
     return FileFacts(out.facts, out.problems)
 
@@ -134,11 +138,7 @@ def _add_generated(out: _Collector, scan: pp.PPScan, wanted: Callable[[str], boo
     at_start: dict[str, list[re.Match[str]]] = {}  # line-initial calls, read once
     for c in _LINE_CALL.finditer(scan.code):
         at_start.setdefault(c.group(1), []).append(c)
-    for d in scan.directives:
-        m = _DEFINE.match(d.rest) if d.name == "define" else None
-        if m is None or m.group(2) is None or m.group(1) not in at_start:
-            continue
-        calls = [c for c in at_start[m.group(1)] if scan.line_of(c.start()) > d.end_line]
+    for d, m, calls in _called_defines(scan, at_start):
         if not calls:
             continue  # the common case: parse the body only for a macro called at file scope
         params = [p.strip() for p in m.group(3).split(",")]
@@ -154,6 +154,26 @@ def _add_generated(out: _Collector, scan: pp.PPScan, wanted: Callable[[str], boo
                     name = name.replace(_MARK.format(i), arg)
                 if _IDENT.fullmatch(name) and wanted(name):
                     out.add("function", name, line, None, "macro")
+
+
+def _called_defines(
+    scan: pp.PPScan, at_start: dict[str, list[re.Match[str]]]
+) -> Iterator[tuple[pp.Directive, re.Match[str], list[re.Match[str]]]]:
+    """Each ``#define`` of a function-like macro called at the start of a line, with
+    the calls it makes: those after it and before the next ``#define`` of that name
+    (which replaces it), so that each call is read once however often it is defined."""
+    defines: dict[str, list[tuple[pp.Directive, re.Match[str]]]] = {}
+    for d in scan.directives:
+        m = _DEFINE.match(d.rest) if d.name == "define" else None
+        if m is not None and m.group(2) is not None and m.group(1) in at_start:
+            defines.setdefault(m.group(1), []).append((d, m))
+    for name, found in defines.items():
+        calls = at_start[name]
+        lines = [scan.line_of(c.start()) for c in calls]
+        for i, (d, m) in enumerate(found):
+            end = found[i + 1][0].line if i + 1 < len(found) else len(scan.line_starts) + 1
+            first = bisect.bisect_right(lines, d.end_line)
+            yield d, m, calls[first : bisect.bisect_left(lines, end, first)]
 
 
 _IDENT = re.compile(r"[A-Za-z_]\w*")
@@ -223,15 +243,17 @@ def _classify(
     occurrences: Iterator[tuple[str, int]],
 ) -> None:
     """Run the line classifier on the occurrences tree-sitter did not account for."""
+    parens = syntax.Parens(scan.code)
     for name, offset in occurrences:
         line = scan.line_of(offset)
         if (name, line) in out.seen or line not in suspect or scan.directive_at(line):
             continue  # a fact already, or a use inside clean code or a directive
         if scan.in_literal(offset):
             continue  # text of a string (asm, messages)
-        kind = syntax.classify_occurrence(
-            scan.code, scan.line_starts[line - 1], offset, name, _previous_line(scan, line)
-        )
+        start = scan.line_starts[line - 1]
+        # The line before matters only to a name at column 0 (read it only then).
+        previous = _previous_line(scan, line) if offset == start else None
+        kind = syntax.classify_occurrence(scan.code, start, offset, name, previous, parens)
         if kind is None:
             out.problems.append(
                 (out.rel, line, f"cannot tell whether {name!r} is declared or used here")

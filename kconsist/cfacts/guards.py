@@ -274,7 +274,10 @@ def _cond(node: _Node) -> Cond:
 def translate(expr: str) -> Cond:
     """The condition of ``#if expr`` (comments already removed)."""
     try:
-        parser = _Parser(_tokenize(expr))
+        tokens = _tokenize(expr)
+        if len(tokens) > _MAX_TOKENS or _nesting(tokens) > _MAX_NESTING:
+            raise _SyntaxError("too long or too deep to read")  # the parser recurses
+        parser = _Parser(tokens)
         node = parser.expression()
         if parser.i != len(parser.tokens):
             raise _SyntaxError("trailing tokens")
@@ -282,3 +285,19 @@ def translate(expr: str) -> Cond:
         # Not an expression we can read: keep all of it as one unknown.
         return Atom(" ".join(expr.split()))
     return _cond(node)
+
+
+# Bounds on what is parsed (the parser and Cond recurse; the kernel's longest #if has
+# under 100 tokens, nested 4 deep): beyond them the expression is one unknown.
+_MAX_TOKENS = 400
+_MAX_NESTING = 40
+
+
+def _nesting(tokens: list[tuple[str, str]]) -> int:
+    """How deep parentheses and runs of operators (``!!!x``) nest."""
+    deepest = depth = run = 0
+    for kind, text in tokens:
+        depth += {"(": 1, ")": -1}.get(text, 0)
+        run = run + 1 if kind == "op" and text not in "()" else 0
+        deepest = max(deepest, depth, run)
+    return deepest

@@ -18,6 +18,7 @@ from kconsist.cond import TRUE, Cond, and_, not_, or_
 
 _DIRECTIVE = re.compile(r"\s*#\s*([A-Za-z_]\w*)?(.*)", re.S)
 _IDENT = re.compile(r"[A-Za-z_]\w*")
+MAX_IF_DEPTH = 64  # C's minimum translation limit is 63 levels
 _CONDITIONALS = {"if", "ifdef", "ifndef", "elif", "elifdef", "elifndef", "else", "endif"}
 
 
@@ -208,6 +209,7 @@ class _Frame:
     taken: Cond  # OR of the conditions of this #if's branches so far
     line: int
     seen_else: bool = False
+    beyond: int = 0  # #ifs open inside this one beyond MAX_IF_DEPTH (not read)
 
 
 def _branch_cond(d: Directive) -> Cond:
@@ -264,6 +266,17 @@ def _compute_guards(result: PPScan) -> None:
         for line in range(d.line, d.end_line + 1):
             result._directive_lines[line] = d
         if d.name not in _CONDITIONALS:
+            continue
+        if frames and frames[-1].beyond:
+            # Inside #ifs nested deeper than MAX_IF_DEPTH: only their #endif counts.
+            frames[-1].beyond += {"if": 1, "ifdef": 1, "ifndef": 1, "endif": -1}.get(d.name, 0)
+            continue
+        if d.name in ("if", "ifdef", "ifndef") and len(frames) >= MAX_IF_DEPTH:
+            # Each line's guard joins every open #if: bounded, so that scanning stays
+            # linear. Deeper #ifs are not read (their lines keep the guard around
+            # them), and the file is reported.
+            result.problems.append((d.line, f"#if nested deeper than {MAX_IF_DEPTH} levels"))
+            frames[-1].beyond = 1
             continue
         outer = _stack_guard(frames[:-1] if d.name not in ("if", "ifdef", "ifndef") else frames)
         mark(d.line, outer)

@@ -13,22 +13,14 @@ token, are *suspect*: an occurrence of a name there is classified by
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
 import tree_sitter_c
-from tree_sitter import Language, Node, Parser, Query, QueryCursor
+from tree_sitter import Language, Node, Parser, Tree
 
-_QUERY_TEXT = """
-(function_definition) @function
-(declaration) @declaration
-(preproc_def) @macro
-(preproc_function_def) @macro
-(field_declaration) @field
-(ERROR) @error
-(MISSING) @missing
-"""
 _WORDS_ONLY = re.compile(rb"[\w\s]*")
 _WRAPPERS = ("pointer_declarator", "attributed_declarator")
 
@@ -46,6 +38,7 @@ class SyntaxResult:
     facts: list[SyntaxFact] = field(default_factory=list)
     suspect_lines: set[int] = field(default_factory=set)  # 1-based
     has_error: bool = False
+    timed_out: bool = False  # tree-sitter gave up (PARSE_BUDGET): every line is suspect
 
 
 @cache
@@ -58,29 +51,25 @@ def _parser() -> Parser:
     return Parser(_language())
 
 
-@cache
-def _query() -> Query:
-    return Query(_language(), _QUERY_TEXT)
-
-
 def parse_facts(text: str, wanted: Callable[[str], bool]) -> SyntaxResult:
-    """Parse ``text`` once and collect the clean facts whose name is ``wanted``."""
+    """Parse ``text`` once and collect the clean facts whose name is ``wanted``.
+
+    Linear in the size of the text: one walk of the tree (a query is quadratic on very
+    deep trees, and tree-sitter finds a node's parent by walking down from the root);
+    tree-sitter's own parse stops after ``PARSE_BUDGET`` seconds."""
     source = text.encode("utf-8", "surrogateescape")
-    tree = _parser().parse(source)
+    tree = _parse(source)
+    if tree is None:
+        lines = range(1, text.count("\n") + 2)
+        return SyntaxResult(suspect_lines=set(lines), has_error=True, timed_out=True)
     result = SyntaxResult(has_error=tree.root_node.has_error)
-    captures = QueryCursor(_query()).captures(tree.root_node)
-    for node in captures.get("error", []):
-        result.suspect_lines.update(_lines(node))
-    for node in captures.get("missing", []):
-        result.suspect_lines.update(_lines(node.parent or node))
-    for node in captures.get("field", []):
+    found = _walk(tree, result.suspect_lines)
+    for node in found["field"]:
         # A struct member cannot be a function: tree-sitter lost a closing brace.
         if any(_function_name(d) for d in node.children_by_field_name("declarator")):
             result.suspect_lines.update(_lines(node))
     for kind in ("function", "declaration", "macro"):
-        for node in captures.get(kind, []):
-            if _inside_error(node):
-                continue  # reparsed fragments: left to the line classifier
+        for node in found[kind]:
             if kind != "macro" and not _header_clean(node):
                 result.suspect_lines.update(_header_lines(node))
                 continue
@@ -89,6 +78,63 @@ def parse_facts(text: str, wanted: Callable[[str], bool]) -> SyntaxResult:
                     result.facts.append(fact)
     result.facts.sort(key=lambda f: (f.line, f.name))
     return result
+
+
+PARSE_BUDGET = 30.0  # seconds of tree-sitter per file (a 1 MB kernel file takes ~1 s)
+
+
+def _parse(source: bytes) -> Tree | None:
+    """The tree of ``source``, or None when tree-sitter did not finish in time."""
+    deadline = time.monotonic() + PARSE_BUDGET
+
+    def read(offset: int, _point: object) -> bytes:
+        return source[offset : offset + 4096]  # small: tree-sitter reads again and again
+
+    def stop(_offset: int, _has_error: bool) -> bool:
+        return time.monotonic() > deadline
+
+    try:
+        return _parser().parse(read, encoding="utf8", progress_callback=stop)
+    except ValueError:  # "Parsing failed": stopped
+        _parser().reset()
+        return None
+
+
+_KINDS = {
+    "function_definition": "function",
+    "declaration": "declaration",
+    "preproc_def": "macro",
+    "preproc_function_def": "macro",
+    "field_declaration": "field",
+}
+
+
+def _walk(tree: Tree, suspect: set[int]) -> dict[str, list[Node]]:
+    """The nodes of each kind of :data:`_KINDS` outside ERROR nodes (inside one they
+    are reparsed fragments, left to the line classifier), in order; the lines of ERROR
+    nodes and of the parents of nodes tree-sitter invented (MISSING) go to ``suspect``."""
+    found: dict[str, list[Node]] = {kind: [] for kind in _KINDS.values()}
+    cursor = tree.walk()
+    ancestors: list[tuple[Node, bool]] = []  # each ancestor, and whether inside an ERROR
+    while True:
+        node = cursor.node
+        assert node is not None
+        parent, in_error = ancestors[-1] if ancestors else (None, False)
+        kind = node.type
+        if node.is_missing:
+            suspect.update(_lines(parent or node))
+        elif kind == "ERROR":
+            suspect.update(_lines(node))
+            in_error = True
+        elif kind in _KINDS and not in_error:
+            found[_KINDS[kind]].append(node)
+        if cursor.goto_first_child():
+            ancestors.append((node, in_error))
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return found
+            ancestors.pop()
 
 
 def _lines(node: Node) -> range:
@@ -100,15 +146,6 @@ def _header_lines(node: Node) -> range:
     body = node.child_by_field_name("body")
     end = body.start_point[0] if body is not None else node.end_point[0]
     return range(node.start_point[0] + 1, end + 2)
-
-
-def _inside_error(node: Node) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent.type == "ERROR":
-            return True
-        parent = parent.parent
-    return False
 
 
 def _facts_of(kind: str, node: Node) -> Iterator[SyntaxFact]:
@@ -147,21 +184,23 @@ def _function_name(declarator: Node) -> Node | None:
     """The identifier that ``declarator`` declares as a function, or None (a variable,
     a function pointer)."""
     node: Node | None = declarator
-    while node is not None and node.type in _WRAPPERS:
-        node = node.child_by_field_name("declarator")
-    if node is None or node.type != "function_declarator":
-        return None
-    inner = node.child_by_field_name("declarator")
-    # `int (foo)(void)` guards the name against a function-like macro of that name.
-    while inner is not None and inner.type == "parenthesized_declarator":
-        named = [c for c in inner.named_children if c.type != "comment"]
-        if len(named) != 1:
+    while True:  # a loop, not recursion: declarators nest as deep as a file likes
+        while node is not None and node.type in _WRAPPERS:
+            node = node.child_by_field_name("declarator")
+        if node is None or node.type != "function_declarator":
             return None
-        if named[0].type == "pointer_declarator":
-            # `void (*signal(int))(int)`: a function returning a function pointer.
-            return _function_name(named[0])
-        inner = named[0]
-    return inner if inner is not None and inner.type == "identifier" else None
+        inner = node.child_by_field_name("declarator")
+        # `int (foo)(void)` guards the name against a function-like macro of that name.
+        while inner is not None and inner.type == "parenthesized_declarator":
+            named = [c for c in inner.named_children if c.type != "comment"]
+            if len(named) != 1:
+                return None
+            if named[0].type == "pointer_declarator":
+                break  # `void (*signal(int))(int)`: a function returning a function pointer
+            inner = named[0]
+        else:
+            return inner if inner is not None and inner.type == "identifier" else None
+        node = named[0]
 
 
 def _macro_fact(node: Node) -> Iterator[SyntaxFact]:
@@ -243,25 +282,36 @@ def _skip_group(tokens: list[str], i: int) -> int:
     return -1
 
 
-def _matching_paren(code: str, i: int) -> int:
-    """Offset just after the parenthesis that closes the one at ``i``, or -1."""
-    depth = 0
-    for j in range(i, min(len(code), i + _AFTER_LIMIT)):
-        c = code[j]
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return j + 1
-    return -1
+class Parens:
+    """Where each parenthesis of a text closes, worked out in one pass on first use:
+    asking for many occurrences costs no more than one (no rescans)."""
+
+    _PAREN = re.compile(r"[()]")
+
+    def __init__(self, code: str):
+        self.code = code
+        self._closes: dict[int, int] | None = None
+
+    def close(self, i: int) -> int:
+        """Offset just after the parenthesis that closes the one at ``i``, or -1 (none,
+        or not within ``_AFTER_LIMIT`` characters)."""
+        if self._closes is None:
+            self._closes = {}
+            opened: list[int] = []
+            for m in self._PAREN.finditer(self.code):
+                if m.group() == "(":
+                    opened.append(m.start())
+                elif opened:
+                    self._closes[opened.pop()] = m.end()
+        end = self._closes.get(i, -1)
+        return end if 0 <= end - i <= _AFTER_LIMIT else -1
 
 
 _WORD = re.compile(r"\s*([A-Za-z_]\w*)\s*")
 _SPACE = re.compile(r"\s*")
 
 
-def _after_params(code: str, i: int) -> str | None:
+def _after_params(code: str, i: int, parens: Parens) -> str | None:
     """Classify what follows a parameter list ending at ``i``: ``{`` a definition,
     ``;``/``,`` a prototype; attribute macros (``__init``, ``__acquires(x)``) are
     skipped. None when it is something else."""
@@ -286,33 +336,52 @@ def _after_params(code: str, i: int) -> str | None:
             return None
         i = m.end()
         if i < len(code) and code[i] == "(":
-            i = _matching_paren(code, i)
+            i = parens.close(i)
             if i < 0:
                 return None
     return None
 
 
-def _prefix(code: str, line_start: int, offset: int, previous_line: str | None) -> str:
+def _prefix(code: str, line_start: int, offset: int, previous_line: str | None) -> str | None:
     """Text before the name on its line; kernel style may put the return type on the
     line before, with the name at column 0 (``static inline int\\nfoo(void)``); an
-    indented name is a statement, whatever the line before is."""
+    indented name is a statement, whatever the line before is. None when the text
+    before the name is longer than any declaration's (a very long line: read no more
+    of it for each name on it)."""
+    if offset - line_start > _PREFIX_LIMIT:
+        return None
     prefix = code[line_start:offset]
     if prefix or previous_line is None:
+        return prefix
+    if len(previous_line) > _PREFIX_LIMIT:
         return prefix
     return previous_line if _type_like(previous_line, strict=True) else prefix
 
 
+_PREFIX_LIMIT = 2000  # characters before a declared name on its line
+
+
 def classify_occurrence(
-    code: str, line_start: int, offset: int, name: str, previous_line: str | None
+    code: str,
+    line_start: int,
+    offset: int,
+    name: str,
+    previous_line: str | None,
+    parens: Parens | None = None,
 ) -> str | None:
     """What the occurrence of ``name`` at ``offset`` of the comment-blanked ``code``
     is: "function", "prototype", "use" (a call, a variable, anything not a fact), or
     None when it looks like a declaration but its end cannot be read.
 
-    ``previous_line`` is the preceding non-directive line, if not blank."""
+    ``previous_line`` is the preceding non-directive line, if not blank; ``parens``
+    the :class:`Parens` of ``code`` (pass one for many occurrences of one text)."""
     if name in _NEVER_DECLARED:
         return "use"
     prefix = _prefix(code, line_start, offset, previous_line)
+    if prefix is None:
+        # A separator before the name on its line makes it a statement, not a declaration.
+        start = max(line_start, offset - _PREFIX_LIMIT)
+        return "use" if _SEPARATOR.search(code, start, offset) else None
     if not prefix.strip() or not _type_like(prefix):
         return "use"
     i = _SPACE.match(code, offset + len(name)).end()  # type: ignore[union-attr]
@@ -321,7 +390,11 @@ def classify_occurrence(
     j = _SPACE.match(code, i + 1).end()  # type: ignore[union-attr]
     if code[j : j + 1] == "*":
         return "use"  # `void __noreturn (*fp)(void)`: the word is an attribute
-    end = _matching_paren(code, i)
+    parens = parens or Parens(code)
+    end = parens.close(i)
     if end < 0:
         return None
-    return _after_params(code, end)
+    return _after_params(code, end, parens)
+
+
+_SEPARATOR = re.compile(r"[;{}]")

@@ -21,6 +21,7 @@ class Selection:
     arches: tuple[str, ...] = ()  # empty: every arch
     rule_paths: tuple[Path, ...] = ()  # empty: the bundled rules
     rule_ids: tuple[str, ...] = ()  # empty: every rule
+    max_file_size: int | None = None  # None: $KCONSIST_MAX_FILE_SIZE, else the default
 
     def rules(self) -> list[Rule]:
         rules = load_rules(list(self.rule_paths) or None)
@@ -32,7 +33,7 @@ class Selection:
         return rules
 
     def open_tree(self) -> KernelTree:
-        tree = KernelTree.open(self.tree)
+        tree = KernelTree.open(self.tree, self.max_file_size)
         known = tree.arches()
         unknown = [a for a in self.arches if a not in known]
         if unknown:

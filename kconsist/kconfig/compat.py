@@ -348,6 +348,9 @@ def _tree_version(tree: KernelTree) -> tuple[int, int]:
         return (99, 0)  # no Makefile (a test tree): the current language
 
 
+_BLOCK_KEYWORDS = {_T._T_ENDIF: "if", _T._T_ENDMENU: "menu", _T._T_ENDCHOICE: "choice"}
+
+
 class KernelKconfig(Kconfig):
     """A :class:`kconfiglib.Kconfig` that reads current kernels from a KernelTree.
 
@@ -382,6 +385,11 @@ class KernelKconfig(Kconfig):
         _active.kconf = self
         try:
             super().__init__(filename, warn=True, warn_to_stderr=False)
+        except RecursionError:
+            # kconfiglib parses blocks and expressions recursively: a file that nests
+            # thousands deep is an input error at the line being read.
+            where = f"{self.filename}:{self.linenr}: " if self.filename else ""
+            raise KconfigError(f"{where}nested too deeply to read") from None
         finally:
             _active.kconf = previous
             if saved_functions_env is None:
@@ -403,6 +411,34 @@ class KernelKconfig(Kconfig):
         safe["shell"] = (preprocess.shell_fn, 1, 1)
         safe["info"] = (preprocess.info_fn, 1, 1)
         self._safe_functions = safe
+
+    # -- blocks -----------------------------------------------------------------------
+
+    def _parse_block(self, end_token: Any, parent: Any, prev: Any) -> Any:
+        # kconfiglib reports an unclosed if/menu/choice as "expected 'endif' at end of
+        # 'FILE'", naming no line: name the line that opened the block.
+        if end_token is None:
+            return super()._parse_block(end_token, parent, prev)
+        # An 'if' node keeps no location; menu and choice nodes do.
+        opened = (self.filename, self.linenr) if parent.item is None else None
+        try:
+            return super()._parse_block(end_token, parent, prev)
+        except KconfigError as e:
+            if not str(e).startswith("error: expected '"):
+                raise  # located already, or another error
+            file, line = opened or (parent.filename, parent.linenr)
+            keyword = _BLOCK_KEYWORDS.get(end_token, "block")
+            closing = "end" + keyword
+            raise KconfigError(
+                f"{file}:{line}: '{keyword}' without '{closing}' before the end of {file}"
+            ) from None
+
+    def _set_type(self, sc: Any, new_type: Any) -> None:
+        # kconfiglib takes a type line after 'menu' or 'comment' for the entry's and
+        # crashes on the menu's integer item; the C tools refuse it.
+        if not isinstance(sc, (Symbol, Choice)):
+            self._parse_error("a type belongs to a config or a choice entry")
+        super()._set_type(sc, new_type)
 
     # -- files ------------------------------------------------------------------------
 

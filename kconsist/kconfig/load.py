@@ -68,7 +68,8 @@ def _as_load_error(error: Exception, tree: KernelTree) -> KconfigLoadError:
     text = str(error).strip()
     match = _LOCATION.match(text)
     if not match:
-        return KconfigLoadError(text)
+        # The caller adds "input error: " (kconfiglib starts most messages "error: ").
+        return KconfigLoadError(text.removeprefix("error: "))
     file = tree.rel(match["file"])
     message = match["rest"].strip()
     # "error: couldn't parse 'x': why" reads better without the prefix.
