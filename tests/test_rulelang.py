@@ -94,6 +94,19 @@ def test_yaml_syntax_error(tmp_path):
     assert "YAML syntax error" in e.value.message and e.value.line == 4
 
 
+def test_yaml_aliases_that_expand_too_far_are_refused(tmp_path):
+    """A "billion laughs" rule file: nine levels of ten aliases each would expand to
+    10**9 nodes; it is refused, naming the file and a line, before anything expands."""
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 10):
+        levels.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
+    path = write(tmp_path, "\n".join(levels) + "\nrules: *a9\n")
+    with pytest.raises(RuleError) as e:
+        load_rule_file(path)
+    assert e.value.file == str(path) and e.value.line
+    assert "YAML aliases expand to more than 100000 nodes" in e.value.message
+
+
 def test_duplicate_ids_across_files(tmp_path):
     (tmp_path / "a.yaml").write_text(GOOD)
     (tmp_path / "b.yaml").write_text(GOOD)
