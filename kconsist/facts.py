@@ -466,8 +466,8 @@ def read_shared(tree: KernelTree, specs: list[FactSpec]) -> None:
     """Read now what every arch's facts of ``specs`` share (tree-wide scans), so that
     an audit's worker processes, forked after this, inherit it instead of each reading
     the whole tree again."""
-    if any(isinstance(s, CFactSpec) for s in specs):
-        generic_asm_includes(tree)
+    if any(isinstance(s, CFactSpec | GuardFactSpec) for s in specs):
+        generic_asm_includes(tree)  # file conditions of arch headers
     for s in specs:
         if isinstance(s, CFactSpec) and s.untested:
             preprocessor_tests(tree, _literal_prefix(s))

@@ -105,6 +105,9 @@ class KernelTree:
     # Directory listings on disk by prefix, shared with the overlays made from this tree
     # (one command reads a directory many times; the disk does not change under it).
     _walked: dict[str, list[str]] = field(default_factory=dict, repr=False, compare=False)
+    # Real paths of directories, resolved once: realpath of every file read walked each
+    # of its components again, a tenth of a whole-tree scan.
+    _real_dirs: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, object]:
         return {  # the listings are not shipped to worker processes
@@ -112,6 +115,7 @@ class KernelTree:
             "overlay": self.overlay,
             "max_file_size": self.max_file_size,
             "_walked": {},
+            "_real_dirs": {},
         }
 
     @classmethod
@@ -144,7 +148,7 @@ class KernelTree:
     def with_overlay(self, changes: Mapping[str, str | None]) -> KernelTree:
         merged = dict(self.overlay)
         merged.update(changes)
-        return KernelTree(self.root, merged, self.max_file_size, self._walked)
+        return KernelTree(self.root, merged, self.max_file_size, self._walked, self._real_dirs)
 
     # -- files -------------------------------------------------------------------
 
@@ -218,7 +222,12 @@ class KernelTree:
     def _real_path(self, rel: str) -> str:
         """The path ``rel`` leads to, symbolic links resolved, which must stay inside
         the tree: a link out of it is an error, never followed."""
-        real = os.path.realpath(self.root / _inside(rel))
+        directory, _, name = _inside(rel).rpartition("/")
+        if directory not in self._real_dirs:
+            self._real_dirs[directory] = os.path.realpath(self.root / directory)
+        real = os.path.join(self._real_dirs[directory], name)
+        if os.path.islink(real):
+            real = os.path.realpath(real)
         root = str(self.root)
         if real != root and not real.startswith(root + os.sep):
             raise TreeError(f"a symbolic link to {real}, outside the tree: not read", file=rel)

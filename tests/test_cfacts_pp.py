@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from kconsist.cfacts.pp import blank_comments, scan
 from kconsist.cond import render
 
@@ -119,3 +122,47 @@ def test_blank_comments_keeps_offsets_and_lines() -> None:
     code, open_at_eol, _ = blank_comments(text)
     assert code == "a     \n     d     \nf"
     assert open_at_eol == {1}
+
+
+def _blank_by_character(text: str) -> tuple[str, set[int], list[int]]:
+    """What blank_comments does, one character at a time: the obviously right (and
+    slow) reading that the regex-driven one must equal."""
+    out, open_at_eol, literals = list(text), set(), []
+    i, n, line = 0, len(text), 1
+    while i < n:
+        if text[i] == "\n":
+            line, i = line + 1, i + 1
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            end = n if end < 0 else end + 2
+            for j in range(i, end):
+                if text[j] == "\n":
+                    open_at_eol.add(line)
+                    line += 1
+                else:
+                    out[j] = " "
+            i = end
+        elif text.startswith("//", i):
+            while i < n and text[i] != "\n":
+                out[i] = " "
+                if text[i] == "\\" and text.startswith("\n", i + 1):
+                    line, i = line + 1, i + 1
+                i += 1
+        elif text[i] in "\"'":
+            literals.append(i)
+            quote, i = text[i], i + 1
+            while i < n and text[i] not in (quote, "\n"):
+                escaped = text[i] == "\\" and i + 1 < n
+                line += escaped and text[i + 1] == "\n"
+                i += 2 if escaped else 1
+            i += 1 if i < n and text[i] == quote else 0
+            literals.append(i)
+        else:
+            i += 1
+    return "".join(out), open_at_eol, literals
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="/*\"'\\\n a#", max_size=40))
+def test_blank_comments_equals_the_character_reading(text: str) -> None:
+    assert blank_comments(text) == _blank_by_character(text)

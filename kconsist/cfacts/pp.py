@@ -10,6 +10,7 @@ C it cannot parse, and the guards must be consistent for every fact of a file.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -70,6 +71,21 @@ class PPScan:
         return self.code[start:end]
 
 
+# Where a comment or literal starts, and how each kind runs on: a line comment to
+# the newline (a backslash-newline continues it), a literal to its quote, or to just
+# before an unescaped newline (so that an apostrophe in assembler text cannot run
+# away), or to the end of the text. A block comment runs to "*/" (str.find).
+_START = re.compile(r"/[*/]|[\"']")
+_LINE_COMMENT = re.compile(r"//(?:[^\n\\]++|\\\n|\\)*+")
+_LITERAL = {
+    q: re.compile(rf"{q}(?:[^\\\n{q}]++|\\[\s\S]|\\\Z)*+{q}?") for q in ("'", '"')
+}
+
+
+def _blank(segment: str) -> str:
+    return "\n".join(" " * len(part) for part in segment.split("\n"))
+
+
 def blank_comments(text: str) -> tuple[str, set[int], list[int]]:
     """``text`` with every comment replaced by spaces (newlines kept), the set of
     1-based lines that end inside a block comment (they continue a directive, as the
@@ -78,67 +94,34 @@ def blank_comments(text: str) -> tuple[str, set[int], list[int]]:
 
     String and character literals are skipped so that ``"/*"`` is not a comment; they
     end at an unescaped newline, so an apostrophe in assembler text cannot run away.
+    Each comment and literal is found and read to its end by the regex engine or
+    str.find, never a loop per character: this is on every file read.
     """
-    out = list(text)
+    out: list[str] = []
     open_at_eol: set[int] = set()
     literals: list[int] = []
-    i, n, line = 0, len(text), 1
-    while i < n:
-        c = text[i]
-        if c == "\n":
-            line += 1
-            i += 1
-        elif c == "/" and text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            end = n if end < 0 else end + 2
-            for j in range(i, end):
-                if text[j] == "\n":
-                    open_at_eol.add(line)
-                    line += 1
-                else:
-                    out[j] = " "
-            i = end
-        elif c == "/" and text.startswith("//", i):
-            i, line = _blank_line_comment(text, out, i, line)
-        elif c in "\"'":
-            literals.append(i)
-            i, line = _skip_literal(text, i, line)
-            literals.append(i)
-        else:
-            i += 1
-    return "".join(out), open_at_eol, literals
-
-
-def _blank_line_comment(text: str, out: list[str], i: int, line: int) -> tuple[int, int]:
-    # A backslash-newline continues a // comment onto the next line.
-    n = len(text)
-    while i < n and text[i] != "\n":
-        if text[i] == "\\" and text.startswith("\n", i + 1):
-            out[i] = " "
-            i += 2
-            line += 1
+    done, line, pos = 0, 1, 0  # text[:done] is in out; line is that of offset done
+    while (m := _START.search(text, pos)) is not None:
+        start, kind = m.start(), m.group()
+        if kind in "\"'":
+            pos = _LITERAL[kind].match(text, start).end()  # type: ignore[union-attr]
+            literals += (start, pos)
             continue
-        out[i] = " "
-        i += 1
-    return i, line
-
-
-def _skip_literal(text: str, i: int, line: int) -> tuple[int, int]:
-    quote, n = text[i], len(text)
-    i += 1
-    while i < n:
-        c = text[i]
-        if c == "\\" and i + 1 < n:
-            if text[i + 1] == "\n":
-                line += 1
-            i += 2
-        elif c == quote:
-            return i + 1, line
-        elif c == "\n":
-            return i, line  # unterminated on this line: stop, do not swallow the file
+        if kind == "/*":
+            close = text.find("*/", start + 2)
+            pos = len(text) if close < 0 else close + 2
         else:
-            i += 1
-    return i, line
+            pos = _LINE_COMMENT.match(text, start).end()  # type: ignore[union-attr]
+        line += text.count("\n", done, start)
+        comment = text[start:pos]
+        out += (text[done:start], _blank(comment))
+        newlines = comment.count("\n")
+        if kind == "/*":
+            open_at_eol.update(range(line, line + newlines))
+        line += newlines
+        done = pos
+    out.append(text[done:])
+    return "".join(out), open_at_eol, literals
 
 
 def _logical_directives(lines: list[str], open_at_eol: set[int]) -> list[Directive]:
@@ -234,6 +217,9 @@ def _stack_guard(frames: list[_Frame]) -> Cond:
     return and_(*(f.cond for f in frames))
 
 
+# The same file is scanned for its facts, its guards and as an includer of a header;
+# a scan is never modified after it is made, so recent ones are kept (bounded).
+@functools.lru_cache(maxsize=128)
 def scan(text: str) -> PPScan:
     """Scan ``text`` once; see :class:`PPScan`."""
     code, open_at_eol, literals = blank_comments(text)
