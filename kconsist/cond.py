@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class Cond:
@@ -53,19 +53,65 @@ class Ref(Cond):
     name: str  # a fact of the rule, without the $
 
 
-@dataclass(frozen=True, slots=True)
-class Not(Cond):
+class _Node(Cond):
+    """A composite condition whose hash is computed once, when it is made: conditions
+    are dict keys everywhere (memos, the SAT encoder, deduplication), and a dataclass
+    hashes its whole tree again on every lookup. Pickled by value, so that the hash is
+    recomputed in the process that loads it (string hashes differ between processes)."""
+
+    __slots__ = ()
+
+    def __hash__(self) -> int:
+        return self._hash  # type: ignore[attr-defined,no-any-return]
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (
+            type(other) is type(self)
+            and self._hash == other._hash  # type: ignore[attr-defined]
+            and self._fields() == other._fields()  # type: ignore[attr-defined]
+        )
+
+    def _fields(self) -> object:
+        raise NotImplementedError
+
+    def __reduce__(self) -> tuple[type, tuple[object]]:
+        return type(self), (self._fields(),)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Not(_Node):
     arg: Cond
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((Not, self.arg)))
+
+    def _fields(self) -> object:
+        return self.arg
 
 
-@dataclass(frozen=True, slots=True)
-class And(Cond):
+@dataclass(frozen=True, slots=True, eq=False)
+class And(_Node):
     args: tuple[Cond, ...]
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((And, self.args)))
+
+    def _fields(self) -> object:
+        return self.args
 
 
-@dataclass(frozen=True, slots=True)
-class Or(Cond):
+@dataclass(frozen=True, slots=True, eq=False)
+class Or(_Node):
     args: tuple[Cond, ...]
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((Or, self.args)))
+
+    def _fields(self) -> object:
+        return self.args
 
 
 TRUE = Const(True)

@@ -108,6 +108,9 @@ class KernelTree:
     # Real paths of directories, resolved once: realpath of every file read walked each
     # of its components again, a tenth of a whole-tree scan.
     _real_dirs: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # Whether a path is a file on disk: an include graph asks each header's paths for
+    # every arch file that includes it.
+    _is_file: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, object]:
         return {  # the listings are not shipped to worker processes
@@ -116,6 +119,7 @@ class KernelTree:
             "max_file_size": self.max_file_size,
             "_walked": {},
             "_real_dirs": {},
+            "_is_file": {},
         }
 
     @classmethod
@@ -148,7 +152,9 @@ class KernelTree:
     def with_overlay(self, changes: Mapping[str, str | None]) -> KernelTree:
         merged = dict(self.overlay)
         merged.update(changes)
-        return KernelTree(self.root, merged, self.max_file_size, self._walked, self._real_dirs)
+        return KernelTree(
+            self.root, merged, self.max_file_size, self._walked, self._real_dirs, self._is_file
+        )
 
     # -- files -------------------------------------------------------------------
 
@@ -169,11 +175,13 @@ class KernelTree:
         reads.note("file", rel)
         if rel in self.overlay:
             return self.overlay[rel] is not None
-        try:
-            path = self.root / _inside(rel)
-        except TreeError:
-            return False  # a question, not a read: nothing outside the tree is in it
-        return os.path.lexists(path) and not path.is_dir()
+        if rel not in self._is_file:
+            try:
+                path = os.path.join(self.root, _inside(rel))
+            except TreeError:
+                return False  # a question, not a read: nothing outside the tree is in it
+            self._is_file[rel] = os.path.lexists(path) and not os.path.isdir(path)
+        return self._is_file[rel]
 
     def read_text(self, rel: str, keep_newlines: bool = False) -> str:
         """The file's text; ``keep_newlines`` keeps CRLF as is (for byte-exact edits)."""

@@ -262,30 +262,74 @@ def _spelled(item: str, target: str, names: list[str], values: Values) -> Cond:
     return or_(*terms)
 
 
+# (tree state, arch dir, directory, target) -> (condition, what it read)
+_OBJECTS: dict[tuple[tuple[str, str], str, str, str], tuple[Cond, frozenset[reads.Read]]] = {}
+
+
+def _index(entries: tuple[_Entry, ...]) -> dict[str, list[tuple[int, _Entry]]]:
+    """List entries by the item they name ("$" for those a make variable spells), each
+    with its place in the makefile; assignments name nothing."""
+    out: dict[str, list[tuple[int, _Entry]]] = {}
+    for n, e in enumerate(entries):
+        if not e.assigns:
+            item = e.item.removeprefix("./")
+            out.setdefault("$" if "$" in item else item, []).append((n, e))
+    return out
+
+
 class _Resolver:
     def __init__(self, tree: KernelTree, arch_dir: str):
         self.tree = tree
         self.arch_dir = arch_dir
         self.active: set[tuple[str, str]] = set()
         self.state = tree.state_key()
+        self.cuts = 0  # cycles cut so far
 
     def object_cond(self, directory: str, target: str) -> Cond:
         """Condition that ``target`` ("foo.o" or "sub/") of ``directory`` is built."""
         key = (directory, target)
         if key in self.active:
+            self.cuts += 1
             return FALSE  # a cycle adds nothing
         self.active.add(key)
         try:
-            values = self._variables(directory)
-            terms = [
-                self._entry_cond(directory, e, target, values) for e in self._entries(directory)
-            ]
-            return or_(*terms)
+            return self._memo(directory, target, lambda: self._object_cond(directory, target))
         finally:
             self.active.discard(key)
 
+    def _memo(self, directory: str, target: str, compute: Callable[[], Cond]) -> Cond:
+        """``compute()``, kept per tree state: every file of a directory asks for the
+        directory's condition, and each header's includers for theirs. Not kept when a
+        cycle was cut on the way (then the answer is only right for this caller)."""
+        key = (self.state, self.arch_dir, directory, target)
+        if key in _OBJECTS:
+            cond, read = _OBJECTS[key]
+            reads.replay(read)
+            return cond
+        cuts = self.cuts
+        cond, read = reads.capture(compute)
+        if self.cuts == cuts:
+            if len(_OBJECTS) >= _CACHE_SIZE:
+                _OBJECTS.clear()
+            _OBJECTS[key] = (cond, read)
+        return cond
+
+    def _object_cond(self, directory: str, target: str) -> Cond:
+        values = self._variables(directory)
+        terms = [
+            self._entry_cond(directory, e, target, values)
+            for e in self._entries_naming(directory, target)
+        ]
+        return or_(*terms)
+
     def _entries(self, directory: str) -> tuple[_Entry, ...]:
         return _makefile_entries(self.tree, directory, self.state)
+
+    def _entries_naming(self, directory: str, target: str) -> list[_Entry]:
+        """The list entries of ``directory`` that may name ``target``: those that spell
+        it, and those with a make variable in them (read in makefile order)."""
+        index = _cached(self.state, "index", directory, lambda: _index(self._entries(directory)))
+        return [e for _, e in sorted(index.get(target, []) + index.get("$", []))]
 
     def _variables(self, directory: str) -> Values:
         """Plain variables as a makefile of ``directory`` sees them: those the arch
@@ -310,6 +354,9 @@ class _Resolver:
         """Condition that kbuild enters ``directory``."""
         if directory == self.arch_dir:
             return TRUE
+        return self._memo(directory, "", lambda: self._dir_cond(directory))
+
+    def _dir_cond(self, directory: str) -> Cond:
         terms: list[Cond] = []
         ancestor = directory
         while ancestor.count("/") >= self.arch_dir.count("/") and ancestor != self.arch_dir:
