@@ -32,7 +32,8 @@ def providers(
 ) -> dict[str, Cond]:
     """Each asm-generic header reached from the arch headers ``headers`` or from the
     Kbuild wrappers of ``wrapped`` (names ``X.h``), with the condition under which the
-    arch's build reads it (before compiler macros and exact semantics)."""
+    arch's build reads it (before compiler macros and exact semantics); one never read
+    (its only ``#include`` is inside a comment) is not reached."""
     tree = graph.tree
     incoming: dict[str, list[tuple[str | None, int]]] = {}  # via (None: a wrapper), line
     todo: list[str] = []
@@ -54,7 +55,8 @@ def providers(
         current = todo.pop()
         for target, line in _generic_includes(graph, current):
             reach(target, current, line)
-    return _Conditions(graph, incoming).all()
+    reached = _Conditions(graph, incoming).all()
+    return {rel: cond for rel, cond in reached.items() if cond != FALSE}  # never read
 
 
 def _generic_includes(graph: IncludeGraph, rel: str) -> list[tuple[str, int]]:
