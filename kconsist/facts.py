@@ -139,7 +139,7 @@ class ArchContext:
         if spec.untested:
             tested = preprocessor_tests(self.tree, _literal_prefix(spec))
             out = [f for f in out if f.name not in tested]
-        return sorted(set(out), key=lambda f: (f.file, f.line))
+        return sorted(set(out), key=lambda f: (f.file, f.line, f.name, f.kind))
 
     def names_matching(self, spec: CFactSpec) -> set[str]:
         """Every word of the files ``spec`` looks at that its regex matches in full,

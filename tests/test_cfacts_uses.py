@@ -82,3 +82,11 @@ def test_regex_names_find_every_matching_word():
 def test_a_macro_parameter_of_that_name_and_a_self_define_are_no_uses():
     text = "#define foo foo\n#define twice(foo) ((foo) + (foo))\n#define g() foo()\n"
     assert uses(text)[0] == [("call", 3)]
+
+
+def test_a_parameter_is_declared_not_used_but_a_cast_operand_is_used():
+    text = (
+        "static int __init parse(char *foo, int n)\n{\n    return n + (long)foo;\n}\n"
+        "void g(int x,\n       unsigned long foo)\n{\n    h(x, foo);\n}\n"
+    )
+    assert uses(text)[0] == [("reference", 3), ("reference", 8)]

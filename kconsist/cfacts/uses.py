@@ -8,8 +8,9 @@ Each whole-word occurrence of a wanted name in the comment-blanked text
 - a definition, prototype or ``#define`` of the name (the facts of :func:`scan_text` at
   that line, or what the line classifier reads as one);
 - a member (``ops->foo()``, ``.foo = x``) or a tag (``struct foo``): other namespaces;
-- the declarator of a variable or function pointer (``struct page *foo;``,
-  ``void (*foo)(void)``);
+- the declarator of a variable, parameter or function pointer (``struct page *foo;``,
+  ``int f(char *foo)``, ``void (*foo)(void)``); a type name in a declaration
+  (``static foo_t x;``) is a reference;
 - in a directive other than ``#define``: ``#ifdef foo``, ``#if defined(foo)``,
   ``#undef foo`` test or end a macro, they use nothing;
 - in a ``#define``, the macro's own name (also ``#define foo foo``, the kernel's way to
@@ -34,6 +35,7 @@ USE_KINDS = ("call", "reference")
 _MEMBER_OR_TAG = re.compile(r"(?:\.|->|\b(?:struct|union|enum))\s*$")
 _FUNCTION_POINTER = re.compile(r"\(\s*\*\s*(?:const\s+)?$")
 _DEFINE_HEAD = re.compile(r"[ \t]*#(?:\s|\\\n)*define(?:\s|\\\n)+(\w+)(\(([^)]*)\))?")
+_PART = re.compile(r"[(,;{}]")  # what a declaration of one name starts after
 _LOOK_BEHIND = 200  # characters before an occurrence that can make it a member or a tag
 
 
@@ -118,9 +120,11 @@ def _in_code(
     if _next_is_paren(scan.code, offset + len(name)):
         return "call"
     prefix = scan.code[start:offset]
-    if _FUNCTION_POINTER.search(prefix) or syntax.declares(prefix):
-        return None  # `void (*foo)(void)`, `struct page *foo;`: a declarator
-    return "reference"
+    if _FUNCTION_POINTER.search(prefix):
+        return None  # `void (*foo)(void)`: a declarator
+    # A declarator, of a variable or a parameter: `struct page *foo;`, `f(char *foo)`.
+    part = _PART.split(prefix)[-1]
+    return None if syntax.declares(part) else "reference"
 
 
 def _previous_line(scan: pp.PPScan, line: int) -> str | None:
