@@ -105,3 +105,34 @@ def test_the_example_rule_fires_only_where_no_remover_is_compiled():
         ("parisc", "arch/parisc/mm/pgtable.c", 11, "call"),
     ]
     assert result.exit_code() == 1
+
+
+FAMILY = """\
+rules:
+  - id: arch-hook-called-unselected
+    severity: error
+    message: "{arch}: {name}() called at {location} while ARCH_HAS_{x|upper} is n"
+    facts:
+      use:
+        c: {names: {regex: 'arch_(?P<x>\\w+)'}, kinds: [call]}
+    check:
+      never: $use && !ARCH_HAS_{x|upper}
+"""
+
+
+def test_a_family_per_instance_over_calls(tmp_path):
+    """Captures bind per call site: each called arch_x() asks its own ARCH_HAS_X."""
+    path = tmp_path / "rules.yaml"
+    path.write_text(FAMILY)
+    (rule,) = load_rule_file(path)
+    kconfig = "config PARISC\n\tdef_bool y\n\tselect ARCH_HAS_FLUSH\n"
+    kconfig += "config ARCH_HAS_FLUSH\n\tbool\nconfig ARCH_HAS_SYNC\n\tbool\n"
+    code = "void f(void)\n{\n\tarch_flush();\n\tarch_sync();\n\tarch_other();\n}\n"
+    overlay = {"arch/parisc/Kconfig": kconfig, "arch/parisc/mm/pgtable.c": code}
+    tree = example_tree(TREE).with_overlay(overlay)
+    result = engine.audit(tree, [rule], ["parisc"])
+    # arch_flush: selected; arch_other: no ARCH_HAS_OTHER in the tree, no member.
+    assert [(f.file, f.line, f.name) for f in result.findings] == [
+        ("arch/parisc/mm/pgtable.c", 4, "arch_sync")
+    ]
+    assert result.errors == []
