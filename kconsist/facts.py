@@ -6,15 +6,16 @@ effect, all as :mod:`kconsist.cond` conditions over the arch's Kconfig symbols.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import kconfiglib as kl
 
 from kconsist import cond as c
 from kconsist import effective, sat
-from kconsist.cfacts import FileFacts, pp, scan_text
+from kconsist.cfacts import CFact, FileFacts, asmgeneric, pp, scan_text, uses
 from kconsist.cfacts.includes import IncludeGraph, generic_asm_includes
+from kconsist.cfacts.kbuild import asm_generic_wrappers
 from kconsist.cfacts.reach import foreign_reach
 from kconsist.findings import Fact
 from kconsist.kconfig.formula import USER_PREFIX, KconfigFormula
@@ -55,6 +56,8 @@ class ArchContext:
     _texts: dict[str, str | None] = field(default_factory=dict)
     _parsed: dict[str, FileFacts] = field(default_factory=dict)  # every fact of a file
     _asked: dict[str, set[str]] = field(default_factory=dict)  # names asked of a file
+    _use_cache: dict[tuple[str, tuple[str, ...], str], list[Fact]] = field(default_factory=dict)
+    _providers: dict[tuple[str, ...], dict[str, c.Cond]] = field(default_factory=dict)
 
     @property
     def arch(self) -> str:
@@ -130,11 +133,13 @@ class ArchContext:
     def _c_facts(self, spec: CFactSpec) -> list[Fact]:
         out: list[Fact] = []
         for rel in self._files(spec.paths):
-            out += [f for f in self._file_facts(rel, spec) if f.kind in spec.kinds]
+            out += self._facts_in(rel, spec)
+        for rel, reach in self._generic_providers(spec).items():
+            out += [replace(f, cond=c.and_(f.cond, reach)) for f in self._facts_in(rel, spec)]
         if spec.untested:
             tested = preprocessor_tests(self.tree, _literal_prefix(spec))
             out = [f for f in out if f.name not in tested]
-        return sorted(set(out), key=lambda f: (f.file, f.line))
+        return sorted(set(out), key=lambda f: (f.file, f.line, f.name, f.kind))
 
     def names_matching(self, spec: CFactSpec) -> set[str]:
         """Every word of the files ``spec`` looks at that its regex matches in full,
@@ -143,7 +148,7 @@ class ArchContext:
         body = (spec.regex or "").removeprefix("^").removesuffix("$")
         word = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
         out: set[str] = set()
-        for rel in self._files(spec.paths):
+        for rel in [*self._files(spec.paths), *self._generic_providers(spec)]:
             text = self._read(rel)
             if text:
                 out.update(m.group(0) for m in word.finditer(text))
@@ -160,6 +165,73 @@ class ArchContext:
         prefix = static.rsplit("/", 1)[0] if "/" in static else ""
         regex = path_glob(pattern)
         return [rel for rel in self.tree.files(prefix, (".c", ".h")) if regex.fullmatch(rel)]
+
+    def _facts_in(self, rel: str, spec: CFactSpec) -> list[Fact]:
+        """The instances of ``spec`` in file ``rel``: definitions, prototypes and
+        macros, and calls and references where ``spec`` asks for them."""
+        out = [f for f in self._file_facts(rel, spec) if f.kind in spec.kinds]
+        if set(spec.kinds) & set(uses.USE_KINDS):
+            out += [f for f in self._file_uses(rel, spec) if f.kind in spec.kinds]
+        return out
+
+    def _file_uses(self, rel: str, spec: CFactSpec) -> list[Fact]:
+        key = (rel, spec.names, spec.regex or "")
+        if key not in self._use_cache:
+            self._use_cache[key] = self._scan_uses(rel, spec)
+        return self._use_cache[key]
+
+    def _scan_uses(self, rel: str, spec: CFactSpec) -> list[Fact]:
+        text = self._read(rel)
+        word = uses.word_pattern(spec.names, spec.regex)
+        if text is None or not word.search(text):
+            return []  # the fast path: most files mention none of the names
+        defined = {(f.name, f.line) for f in self._file_facts(rel, spec)}
+        result = uses.find_uses(text, rel, word, spec.wants, defined)
+        self.problems.extend(p for p in result.problems if p not in self.problems)
+        return self._with_conditions(rel, text, result.facts)
+
+    def _with_conditions(self, rel: str, text: str, found: list[CFact]) -> list[Fact]:
+        """``found`` (of file ``rel``, contents ``text``) as facts: each under its
+        ``#if`` nest and its file's condition, as the arch's build reads them."""
+        if not found:
+            return []
+        lines = text.splitlines()
+        file_cond = self._file_condition(rel)
+        return [
+            Fact(
+                f.kind,
+                f.name,
+                f.file,
+                f.line,
+                self._effective(c.and_(f.guard, file_cond)),
+                context=context(lines[f.line - 1]) if f.line <= len(lines) else "",
+            )
+            for f in found
+        ]
+
+    def _generic_providers(self, spec: CFactSpec) -> dict[str, c.Cond]:
+        """For a fact with ``asm-generic: true``, each include/asm-generic header the
+        arch headers among its paths reach (or the Kbuild wrappers whose
+        ``arch/<a>/include/asm/X.h`` its paths match), with the condition under which
+        the arch reads it; a header the paths name directly is not one."""
+        if not spec.asm_generic:
+            return {}
+        if spec.paths not in self._providers:
+            files = self._files(spec.paths)
+            own = f"arch/{self.arch}/include/"
+            headers = [r for r in files if r.startswith(own) and r.endswith(".h")]
+            regexes = [path_glob(p.replace("{arch}", self.arch)) for p in spec.paths]
+            wrapped = [
+                h
+                for h in asm_generic_wrappers(self.tree, self.arch)
+                if any(r.fullmatch(f"{own}asm/{h}") for r in regexes)
+            ]
+            reached = asmgeneric.providers(self.includes, headers, wrapped)
+            direct = set(files)
+            self._providers[spec.paths] = {
+                rel: self._effective(cond) for rel, cond in reached.items() if rel not in direct
+            }
+        return self._providers[spec.paths]
 
     def _file_facts(self, rel: str, spec: CFactSpec) -> list[Fact]:
         key = (rel, spec.names, spec.regex or "")

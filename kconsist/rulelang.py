@@ -60,14 +60,18 @@ class RuleError(Exception):
 
 @dataclass(frozen=True)
 class CFactSpec:
-    """Definitions, prototypes and macros of ``names`` (or of every name ``regex``
-    matches in full) in the files ``paths`` match."""
+    """Definitions, prototypes and macros, calls and references (``kinds``) of
+    ``names`` (or of every name ``regex`` matches in full) in the files ``paths``
+    match."""
 
     names: tuple[str, ...]
     kinds: tuple[str, ...]
     paths: tuple[str, ...]
     regex: str | None = None
     untested: bool = False  # only names no preprocessor test of the tree mentions
+    # Also the include/asm-generic headers that the arch headers among ``paths`` (or
+    # the Kbuild wrappers that stand for them) include.
+    asm_generic: bool = False
 
     def wants(self, name: str) -> bool:
         return name in self.names or bool(self.regex and re.fullmatch(self.regex, name))
@@ -631,7 +635,7 @@ def _fact(raw: dict[str, Any], file: str, line: int | None) -> FactSpec:
             _need_identifier(n, file, at("names"))
         kinds = tuple(spec.get("kinds", ("function", "prototype", "macro")))
         untested = bool(spec.get("untested"))
-        return CFactSpec(listed, kinds, paths, regex, untested)
+        return CFactSpec(listed, kinds, paths, regex, untested, bool(spec.get("asm-generic")))
     if kind == "guard":
         regex = _regex(spec.get("symbols", {}).get("regex", r"\w+"), file, at("symbols"))
         return GuardFactSpec(paths=paths, regex=regex, undefined=bool(spec.get("undefined")))

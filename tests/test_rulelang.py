@@ -75,6 +75,18 @@ def test_bundled_rules_have_the_seed_ids():
         ("never: $impl && !HAVE_FOO", "never: $other", 13, "unknown fact $other"),
         ('"{arch}: {name} at {location}"', '"{arch} {where}"', 4, "unknown placeholder {where}"),
         ("    check:\n", "    check:\n      bogus: 1\n", 13, "unknown key 'bogus'"),
+        (
+            "          names: [foo]",
+            "          names: [foo]\n          kinds: [calls]",
+            9,
+            "'calls' is not one of",
+        ),
+        (
+            "          names: [foo]",
+            "          names: [foo]\n          asm-generic: yes please",
+            9,
+            "is not of type 'boolean'",
+        ),
     ],
 )
 def test_errors_name_the_line(tmp_path, old, new, line, words):
@@ -210,3 +222,22 @@ def test_a_bad_regex_names_the_line(tmp_path):
     with pytest.raises(RuleError, match="bad regex") as e:
         load_rule_file(write(tmp_path, text))
     assert e.value.line == 11
+
+
+def test_call_and_reference_kinds_and_asm_generic(tmp_path):
+    text = GOOD.replace(
+        "          names: [foo]",
+        "          names: {regex: 'arch_(?P<x>\\w+)'}\n"
+        "          kinds: [call, reference]\n"
+        "          asm-generic: true",
+    ).replace("!HAVE_FOO", "!HAVE_{x|upper}")
+    (rule,) = load_rule_file(write(tmp_path, text))
+    spec = rule.facts["impl"]
+    assert spec == CFactSpec(
+        (), ("call", "reference"), ("arch/{arch}/**",), r"arch_(?P<x>\w+)", False, True
+    )
+    assert rule.captures == ("x",)
+    # Without them: definitions only, and the arch's own files only.
+    (plain,) = load_rule_file(write(tmp_path, GOOD))
+    assert plain.facts["impl"].kinds == ("function", "prototype", "macro")
+    assert plain.facts["impl"].asm_generic is False

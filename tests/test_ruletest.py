@@ -152,3 +152,22 @@ def test_fixed_files_are_compared_byte_for_byte(tmp_path: Path):
         " arch/sparc/include/asm/pgalloc_64.h.fixed expects a change",
         "fix changes arch/sparc/Kconfig, which has no arch/sparc/Kconfig.fixed",
     ]
+
+
+CALL_SITES = EXAMPLES_DIR / "call-sites/call-sites.yaml"
+
+
+def test_the_call_sites_example_rule_passes_and_can_fail(tmp_path: Path, capsys):
+    """examples/call-sites: an example rule (not in the shipped pack) over call facts
+    and asm-generic providers; without ``asm-generic: true`` the callers that the
+    generic remover serves are reported at their kconsist-ok lines."""
+    assert main(["test-rules", str(CALL_SITES)]) == 0
+    assert "1 passed, 0 failed" in capsys.readouterr().out
+    text = CALL_SITES.read_text().replace("asm-generic: true", "asm-generic: false")
+    text = text.replace("examples: [tree]", f"examples: [{CALL_SITES.parent / 'tree'}]")
+    broken = tmp_path / "call-sites.yaml"
+    broken.write_text(text)
+    assert main(["test-rules", str(broken)]) == 1
+    out = capsys.readouterr().out
+    for line in ("arch/riscv/mm/pgtable.c:8", "arch/sparc/mm/tlb.c:10", "arch/x86/mm/pgtable.c:8"):
+        assert f"reported at a kconsist-ok line: {line}" in out

@@ -3,7 +3,8 @@
 A *fact* is a function definition, a function prototype or a ``#define`` of a name in
 one file, together with the condition (:mod:`kconsist.cond`) under which the compiler
 sees it: the stack of ``#if`` branches at its line (:mod:`.pp`, :mod:`.guards`), the
-file's include guard dropped. Calls and other uses of a name are not facts.
+file's include guard dropped. Calls and other uses of a name are read by :mod:`.uses`,
+the asm-generic headers an arch's headers lead to by :mod:`.asmgeneric`.
 
 Tree-sitter tells definitions from prototypes (:mod:`.syntax`); where it could not
 parse, a line classifier does, and the fact says ``via="scan"``. A function that a

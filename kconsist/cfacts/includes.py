@@ -84,6 +84,11 @@ class IncludeGraph:
             return None
         return scan.guard_at(line)
 
+    def include_guard(self, includer: str, line: int) -> Cond | None:
+        """The condition of the ``#include`` at ``line`` of ``includer`` (any file of
+        the tree, scanned once); None when the preprocessor sees no ``#include`` there."""
+        return self._guard(includer, line)
+
     def _resolve(self, includer: str, rest: str) -> str | None:
         m = _INCLUDE.match(rest)
         if m is None:

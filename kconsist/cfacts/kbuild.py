@@ -383,3 +383,24 @@ def build_condition(tree: KernelTree, rel_c_file: str) -> Cond:
     stem = posixpath.splitext(posixpath.basename(rel_c_file))[0]
     cond = resolver.object_cond(directory, stem + ".o")
     return Atom(f"built({rel_c_file})") if cond == FALSE else cond
+
+
+def asm_generic_wrappers(tree: KernelTree, arch: str) -> frozenset[str]:
+    """The headers ``X.h`` for which Kbuild generates ``arch/<a>/include/generated/asm/
+    X.h`` holding ``#include <asm-generic/X.h>`` (scripts/Makefile.asm-headers): the
+    arch's ``generic-y``, and include/asm-generic/Kbuild's ``mandatory-y`` (not for um),
+    less the headers the arch has itself and its ``generated-y``."""
+    lists: dict[str, set[str]] = {"generic": set(), "mandatory": set(), "generated": set()}
+    sources = [f"arch/{arch}/include/asm/Kbuild"]
+    if arch != "um":
+        sources.append("include/asm-generic/Kbuild")
+    for rel in sources:
+        try:
+            text = tree.read_text(rel)
+        except TreeError:
+            continue
+        for e in _entries(text):
+            if e.var in lists and not e.assigns and e.var_cond == TRUE:
+                lists[e.var].add(e.item)
+    wanted = (lists["generic"] | lists["mandatory"]) - lists["generated"]
+    return frozenset(h for h in wanted if not tree.exists(f"arch/{arch}/include/asm/{h}"))

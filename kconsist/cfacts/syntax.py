@@ -398,3 +398,10 @@ def classify_occurrence(
 
 
 _SEPARATOR = re.compile(r"[;{}]")
+
+
+def declares(prefix: str) -> bool:
+    """Whether ``prefix``, the text before a name on its line, makes the name a
+    declarator (``static struct page *``, ``unsigned long``) rather than a use
+    (``return``, ``x =``, ``f(``)."""
+    return bool(prefix.strip()) and _type_like(prefix)
