@@ -12,6 +12,7 @@ token, are *suspect*: an occurrence of a name there is classified by
 
 from __future__ import annotations
 
+import bisect
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -63,7 +64,7 @@ def parse_facts(text: str, wanted: Callable[[str], bool]) -> SyntaxResult:
         lines = range(1, text.count("\n") + 2)
         return SyntaxResult(suspect_lines=set(lines), has_error=True, timed_out=True)
     result = SyntaxResult(has_error=tree.root_node.has_error)
-    found = _walk(tree, result.suspect_lines)
+    found = _walk(tree, result.suspect_lines, source)
     for node in found["field"]:
         # A struct member cannot be a function: tree-sitter lost a closing brace.
         if any(_function_name(d) for d in node.children_by_field_name("declarator")):
@@ -109,11 +110,63 @@ _KINDS = {
 }
 
 
-def _walk(tree: Tree, suspect: set[int]) -> dict[str, list[Node]]:
+# Node types worth asking whether they are barren: expressions, declarators, argument
+# and parameter lists (most of a tree); asking every node costs more than it saves.
+_BARREN_CANDIDATES = frozenset(
+    {
+        "argument_list",
+        "parameter_list",
+        "parameter_declaration",
+        "init_declarator",
+        "string_literal",
+        "concatenated_string",
+        "type_descriptor",
+        "attribute_specifier",
+        "call_expression",
+        "binary_expression",
+        "unary_expression",
+        "assignment_expression",
+        "parenthesized_expression",
+        "field_expression",
+        "subscript_expression",
+        "pointer_expression",
+        "cast_expression",
+        "conditional_expression",
+        "update_expression",
+        "sizeof_expression",
+        "comma_expression",
+        "gnu_asm_expression",
+        "function_declarator",
+        "pointer_declarator",
+        "array_declarator",
+        "parenthesized_declarator",
+    }
+)
+
+# Every node of :data:`_KINDS` holds one of these bytes: a declaration ends with ";",
+# a function definition's body opens with "{", a #define starts with "#".
+_HELD = re.compile(rb"[;{#]")
+
+
+def _walk(tree: Tree, suspect: set[int], source: bytes) -> dict[str, list[Node]]:
     """The nodes of each kind of :data:`_KINDS` outside ERROR nodes (inside one they
     are reparsed fragments, left to the line classifier), in order; the lines of ERROR
-    nodes and of the parents of nodes tree-sitter invented (MISSING) go to ``suspect``."""
+    nodes and of the parents of nodes tree-sitter invented (MISSING) go to ``suspect``.
+
+    A subtree without errors whose text holds none of ``;{#`` (an expression, an
+    argument list: most of a file's nodes) has none of those kinds: it is skipped, so
+    that the walk in Python visits a fraction of the tree."""
     found: dict[str, list[Node]] = {kind: [] for kind in _KINDS.values()}
+    held = [m.start() for m in _HELD.finditer(source)]
+
+    def barren(node: Node, in_error: bool) -> bool:
+        if node.has_error:
+            return False
+        if in_error:
+            return True  # nothing is collected inside an ERROR but errors
+        i = bisect.bisect_left(held, node.start_byte)
+        return i == len(held) or held[i] >= node.end_byte
+
     cursor = tree.walk()
     ancestors: list[tuple[Node, bool]] = []  # each ancestor, and whether inside an ERROR
     while True:
@@ -128,7 +181,10 @@ def _walk(tree: Tree, suspect: set[int]) -> dict[str, list[Node]]:
             in_error = True
         elif kind in _KINDS and not in_error:
             found[_KINDS[kind]].append(node)
-        if cursor.goto_first_child():
+        if (
+            not (kind in _BARREN_CANDIDATES and barren(node, in_error))
+            and cursor.goto_first_child()
+        ):
             ancestors.append((node, in_error))
             continue
         while not cursor.goto_next_sibling():
