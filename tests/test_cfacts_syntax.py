@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tree_sitter import Node, Tree
 
-from kconsist.cfacts import scan_text
+from kconsist.cfacts import scan_text, syntax
 from kconsist.cfacts.syntax import parse_facts
 from kconsist.cond import render
 from kconsist.tree import KernelTree
@@ -227,3 +230,59 @@ def test_functions_a_macro_of_the_file_defines() -> None:
         ("function", "set_memory_ro", 7, "y", "macro"),
         ("function", "set_memory_x", 9, "X", "macro"),
     ]
+
+
+def _every_node_walk(tree: Tree, suspect: set[int]) -> dict[str, list[tuple[int, int]]]:
+    """What syntax._walk finds, by visiting every node (no subtree skipped)."""
+    found: dict[str, list[tuple[int, int]]] = {kind: [] for kind in syntax._KINDS.values()}
+
+    def visit(node: Node, parent: Node | None, in_error: bool) -> None:
+        if node.is_missing:
+            suspect.update(syntax._lines(parent or node))
+        elif node.type == "ERROR":
+            suspect.update(syntax._lines(node))
+            in_error = True
+        elif node.type in syntax._KINDS and not in_error:
+            found[syntax._KINDS[node.type]].append((node.start_byte, node.end_byte))
+        for child in node.children:
+            visit(child, node, in_error)
+
+    visit(tree.root_node, None, False)
+    return found
+
+
+_FRAGMENTS = [
+    "int f(void) {",
+    "}",
+    "return g(a, b);",
+    "#define X(a) a\n",
+    "struct s { int a; void h(int); };",
+    "x = (y + (z * w))",
+    ";",
+    "{",
+    "(",
+    ")",
+    "static inline void k(int x)",
+    "int v = 1;",
+    "\n",
+    "foo(bar(baz));",
+    "#if A\n",
+    "#endif\n",
+    'asm("x");',
+    "enum e { A, B };",
+    ",",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=30))
+def test_the_walk_skips_only_subtrees_without_facts(parts: list[str]) -> None:
+    source = " ".join(parts).encode()
+    tree = syntax._parse(source)
+    assert tree is not None
+    expected_suspect: set[int] = set()
+    expected = _every_node_walk(tree, expected_suspect)
+    suspect: set[int] = set()
+    found = syntax._walk(tree, suspect, source)
+    assert {k: [(n.start_byte, n.end_byte) for n in v] for k, v in found.items()} == expected
+    assert suspect == expected_suspect
