@@ -271,6 +271,10 @@ _FRAGMENTS = [
     'asm("x");',
     "enum e { A, B };",
     ",",
+    # facts inside expressions: a struct in sizeof or a cast, a statement expression
+    "n = sizeof(struct t { int b; });",
+    "g(({ int q = 1; q; }));",
+    "p = (struct u { int c; } *)0;",
 ]
 
 
