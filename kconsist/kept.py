@@ -120,30 +120,44 @@ def rule_info(rules: list[Rule]) -> list[RuleInfo]:
     return list(seen.values())
 
 
+def cached(
+    tree: KernelTree,
+    rules: list[Rule],
+    arches: Iterable[str],
+    base: KernelTree | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, ArchOutcome]:
+    """The outcomes of ``arches`` on ``tree`` that the verdict cache holds: kept for
+    this state, or (:func:`carried`) for ``base`` across edits that cannot change them."""
+    if not verdicts.enabled():
+        return {}
+    store = verdicts.VerdictCache.for_tree(rules, tree)
+    ids = store.ids(tree)
+    found: dict[str, ArchOutcome] = {}
+    for arch in arches:
+        hit = store.lookup(ids, arch) or carried(store, base, tree, arch)
+        if hit is not None:
+            found[arch] = hit
+            if progress:
+                progress(arch)
+    ids.disk.save()  # what was looked at is remembered, whatever comes next
+    return found
+
+
 def answered(
     tree: KernelTree,
     rules: list[Rule],
     arches: Iterable[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    base: KernelTree | None = None,
 ) -> AuditResult | None:
     """The audit of ``tree`` (as :func:`kconsist.engine.audit` makes it) when the
     verdict cache holds every arch's outcome for this state; else None."""
-    if not verdicts.enabled():
-        return None
     names = tree.arches() if arches is None else list(arches)
-    store = verdicts.VerdictCache.for_tree(rules, tree)
-    ids = store.ids(tree)
-    found = []
-    for arch in names:
-        hit = store.lookup(ids, arch)
-        if hit is None:
-            ids.disk.save()  # what was looked at is remembered for the engine's run
-            return None
-        found.append(hit)
-        if progress:
-            progress(arch)
-    ids.disk.save()
+    found = cached(tree, rules, names, base, progress)
+    if len(found) < len(names):
+        return None
     not_arches = tree.not_arches() if arches is None else {}
-    result = merge(rules, found)
+    result = merge(rules, [found[a] for a in names])
     result.skipped += [Skipped(None, why, (name,)) for name, why in not_arches.items()]
     return result

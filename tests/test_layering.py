@@ -128,9 +128,15 @@ def _is_kconsist_import(node: ast.AST) -> bool:
 
 
 # Function-local imports that only defer loading (each also obeys the layering above):
-# the command line imports a command's module when it runs, and ``audit`` the engine
-# only when the verdict cache cannot answer: a warm audit loads no Kconfig or C reader.
-LAZY = {"kconsist/main.py", "kconsist/commands/audit.py"}
+# the command line imports a command's module when it runs, and ``audit``, the
+# pre-commit hook and the series' auditor the engine only when the verdict cache cannot
+# answer: a warm audit or a carried pre-commit loads no Kconfig or C reader.
+LAZY = {
+    "kconsist/main.py",
+    "kconsist/commands/audit.py",
+    "kconsist/frontdoors/precommit.py",
+    "kconsist/frontdoors/delta.py",
+}
 
 
 def test_no_function_local_imports_of_kconsist() -> None:
