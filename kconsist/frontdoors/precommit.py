@@ -51,7 +51,7 @@ def base_commit(tree: KernelTree) -> str | None:
 def before_commit(tree: KernelTree, files: Sequence[str], commit: str) -> KernelTree:
     """``tree`` with each of ``files`` as it is in ``commit`` (absent there: deleted),
     in memory."""
-    listing = git.list_tree(tree.root, commit)
+    listing = git.list_tree(tree.root, commit, files)
     # A symlink's or submodule's object is a link target or a commit, not the text
     # kconsist would read: such paths stay as in the working tree.
     wanted = {rel: listing.blobs.get(rel) for rel in files if rel not in listing.others}
