@@ -46,6 +46,7 @@ from kconsist.tree import KernelTree
 FORMAT = 1
 MAX_STATES = 8  # per (code, rules, arch)
 RACY_NS = 2_000_000_000
+GIT_AFTER = 64  # files hashed before git's index is read for the ids of the others
 _MAGIC = b"kconsist-verdicts\n"
 T = TypeVar("T")
 
@@ -79,6 +80,8 @@ class DiskIds:
     # what this process saw differ from the index: files whose id was not the one
     # remembered for their stamp, directories listed again (or gone)
     _fresh: set[str] = field(default_factory=set)
+    _fresh_dirs: set[str] = field(default_factory=set)
+    _hashed = 0  # files hashed here: a few are cheaper to hash than to ask git about
     _git: dict[str, str] | None = None
     _changed = False
 
@@ -127,12 +130,12 @@ class DiskIds:
         try:
             st = os.stat(path)
         except OSError:
-            self._fresh.add(rel_dir)
+            self._fresh_dirs.add(rel_dir)
             return None
         key = _stamp(st)
         snap = self._dirs.get(rel_dir)
         if snap is None or snap[0] != key:
-            self._fresh.add(rel_dir)
+            self._fresh_dirs.add(rel_dir)
             snap = _scan_dir(path, key)
             if snap is None:
                 return None
@@ -181,22 +184,34 @@ class DiskIds:
         for rel in names:
             get(rel)
         known = self._digests.get(read)
-        if known is not None and not self._touched(prefix):
+        touched = self._touched(read)
+        if known is not None and not touched:
             return known
         digest = _digest((rel, self._ids[rel]) for rel in sorted(names))
-        if not self._touched(prefix):  # else not remembered: looked at again next time
+        if not touched:  # else not remembered: looked at again next time
             self._digests[read] = digest
             self._changed = True
         return digest
 
-    def _touched(self, prefix: str) -> bool:
-        """Whether a file or directory under ``prefix`` was not as the index remembers."""
-        if not prefix:
-            return bool(self._fresh)
-        lead = prefix + "/"
-        return any(p == prefix or p.startswith(lead) for p in self._fresh)
+    def _touched(self, read: Read) -> bool:
+        """Whether a file ``read`` names, or a directory under it, was not as the index
+        remembers (a file it does not name changes nothing it covers)."""
+        prefix, kind, rest = read[1].strip("/"), read[0], tuple(read[2:])
+        lead = prefix + "/" if prefix else ""
+
+        def under(p: str) -> bool:
+            return not prefix or p == prefix or p.startswith(lead)
+
+        return any(under(d) for d in self._fresh_dirs) or any(
+            under(f) and _lists(kind, rest, f) for f in self._fresh
+        )
 
     def _from_git(self, rel: str) -> str | None:
+        """The id git's index holds for ``rel`` when git sees it unchanged; asked only
+        once many files are new here (a cold run), not for the few of an edit."""
+        self._hashed += 1
+        if self._hashed <= GIT_AFTER:
+            return None
         if self._git is None:
             self._git = _git_clean_ids(self.root)
         return self._git.get(rel)
