@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kconsist import engine, verdicts
+from kconsist import edits, engine, verdicts
 from kconsist.engine import ArchOutcome
 from kconsist.findings import Finding
 from kconsist.rulelang import RuleError, load_rules
@@ -348,3 +349,53 @@ def test_rule_files_are_kept_by_content(tmp_path: Path) -> None:
         load_rules([rule_file], cached=True)
     with pytest.raises(RuleError):
         load_rules([rule_file], cached=True)
+
+
+# -- soundness: random single-line edits, carried or worked out, equal a full check -----
+
+_EDIT_LINES = [
+    "# a comment\n",
+    "\t# an indented comment\n",
+    "\n",
+    "\t  # help-indented comment\n",
+    "# a comment that continues \\\n",
+    "\tselect PT_RECLAIM\n",
+    "\tdepends on SMP\n",
+    "\tdef_bool y\n",
+]
+
+
+def test_random_single_line_kconfig_edits_equal_a_full_check(
+    tree_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each edit (a line added or removed anywhere in a Kconfig file: comments, blank
+    lines, statements) audited with HEAD's cached verdicts as the base, as the
+    pre-commit hook does, equals an audit of the edited tree without any cache."""
+
+    rng = random.Random(10)
+    rules = load_rules([RULES])
+    tree = KernelTree.open(tree_dir)
+    arches = tree.arches()
+    engine.audit(tree, rules, arches)  # the base, kept in the cache
+    files = sorted(tree.rel(p) for p in tree_dir.rglob("Kconfig*"))
+    carried = 0
+    for _ in range(30):
+        rel = rng.choice(files)
+        lines = tree.read_text(rel).splitlines(keepends=True)
+        at = rng.randrange(len(lines) + 1)
+        if rng.random() < 0.2 and lines:
+            edited = "".join(lines[:at] + lines[at + 1 :])
+        else:
+            edited = "".join([*lines[:at], rng.choice(_EDIT_LINES), *lines[at:]])
+        after = KernelTree.open(tree_dir).with_overlay({rel: edited})
+        incremental = engine.audit(after, rules, arches, base=KernelTree.open(tree_dir))
+        carried += edits.moves(rel, tree.read_text(rel), edited) is not None
+        with monkeypatch.context() as m:
+            m.setenv("KCONSIST_NO_CACHE", "1")
+            full = engine.audit(
+                KernelTree.open(tree_dir).with_overlay({rel: edited}), rules, arches
+            )
+        assert incremental.findings == full.findings, (rel, at)
+        assert incremental.errors == full.errors, (rel, at)
+        assert incremental.suppressed == full.suppressed, (rel, at)
+    assert carried >= 5  # the carried path did run
