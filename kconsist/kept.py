@@ -7,7 +7,7 @@ what the cache does not hold)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from kconsist import edits, verdicts
@@ -125,7 +125,6 @@ def cached(
     rules: list[Rule],
     arches: Iterable[str],
     base: KernelTree | None = None,
-    progress: Callable[[str], None] | None = None,
 ) -> dict[str, ArchOutcome]:
     """The outcomes of ``arches`` on ``tree`` that the verdict cache holds: kept for
     this state, or (:func:`carried`) for ``base`` across edits that cannot change them."""
@@ -138,8 +137,6 @@ def cached(
         hit = store.lookup(ids, arch) or carried(store, base, tree, arch)
         if hit is not None:
             found[arch] = hit
-            if progress:
-                progress(arch)
     ids.disk.save()  # what was looked at is remembered, whatever comes next
     return found
 
@@ -148,13 +145,13 @@ def answered(
     tree: KernelTree,
     rules: list[Rule],
     arches: Iterable[str] | None = None,
-    progress: Callable[[str], None] | None = None,
     base: KernelTree | None = None,
 ) -> AuditResult | None:
     """The audit of ``tree`` (as :func:`kconsist.engine.audit` makes it) when the
-    verdict cache holds every arch's outcome for this state; else None."""
+    verdict cache holds every arch's outcome for this state; else None (no progress
+    is shown: the engine's run then shows every arch, answered or not)."""
     names = tree.arches() if arches is None else list(arches)
-    found = cached(tree, rules, names, base, progress)
+    found = cached(tree, rules, names, base)
     if len(found) < len(names):
         return None
     not_arches = tree.not_arches() if arches is None else {}

@@ -39,7 +39,7 @@ def audit(
             return exitcodes.CLEAN  # nothing the changes can affect: say nothing, like a linter
     checked = tree.arches() if arches is None else arches
     with console.progress(len(checked)) as progress:
-        result = kept.answered(tree, rules, arches, progress)
+        result = kept.answered(tree, rules, arches)
         if result is None:  # something to work out: only now the engine is loaded
             from kconsist import engine
 
