@@ -399,3 +399,24 @@ def test_random_single_line_kconfig_edits_equal_a_full_check(
         assert incremental.errors == full.errors, (rel, at)
         assert incremental.suppressed == full.suppressed, (rel, at)
     assert carried >= 5  # the carried path did run
+
+
+def test_a_warm_audit_loads_no_reader_or_solver(tree_dir: Path) -> None:
+    """Answered from the cache, an audit imports neither the engine nor what it is built
+    on (kconfiglib, tree-sitter, the SAT solver, YAML and JSON Schema for rules)."""
+    probe = (
+        "import sys; from kconsist.main import main; "
+        f"rc = main(['audit', {str(tree_dir)!r}, '--format', 'json']); "
+        "heavy = ('kconsist.engine', 'kconfiglib', 'tree_sitter', 'pysat', 'yaml', "
+        "'jsonschema'); print(rc, sorted(m for m in heavy if m in sys.modules), file=sys.stderr)"
+    )
+
+    def loaded() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+        )
+        return done.stderr.strip().splitlines()[-1]
+
+    cold = "1 ['jsonschema', 'kconfiglib', 'kconsist.engine', 'pysat', 'tree_sitter', 'yaml']"
+    assert loaded() == cold
+    assert loaded() == "1 []"  # warm: everything from the cache
