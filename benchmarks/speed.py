@@ -21,6 +21,9 @@ the kernel's C ``conf`` (``make alldefconfig``) for every arch, N at a time, wit
 already built (needs flex and bison); ``checkpatch.pl`` on each commit's patch; ``grep
 -rn __tlb_remove_table arch/``; and the targets of the speed issue.
 
+kconsist's bytecode is compiled first, as an installed package has it (a process run
+with ``PYTHONDONTWRITEBYTECODE`` would otherwise compile every module each time).
+
 The git copy (``WORK/repo``: ``cp -a`` of TREE, ``git init``, one commit, packed) is made
 once and reused by later runs; each row starts from ``git reset --hard`` to that commit.
 TREE itself is never written.
@@ -143,6 +146,11 @@ def commit_comment(repo: Path, rel: str, line: str) -> None:
     git(repo, "commit", "-q", "-s", "-m", f"{rel}: add a comment\n\nA benchmark commit.")
 
 
+_COMPILE = (
+    "import compileall, os, kconsist; "
+    "compileall.compile_dir(os.path.dirname(kconsist.__file__), quiet=1)"
+)
+
 # -- baselines ---------------------------------------------------------------------
 
 _LOAD_ALL = """
@@ -248,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     repo, base = prepare_repo(tree, work)
     reset(repo, base)
+    subprocess.run([sys.executable, "-c", _COMPILE], check=True)
     arches = sorted(p.parent.name for p in (repo / "arch").glob("*/Kconfig"))
     caches = Path(tempfile.mkdtemp(prefix="kconsist-speed-cache-"))
     jobs = args.jobs

@@ -16,18 +16,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import kconfiglib as kl
 
 from kconsist import cond as c
-from kconsist import edits, effective, reads, rulelang, sat, suppress, verdicts
+from kconsist import effective, kept, reads, rulelang, sat, suppress, verdicts
 from kconsist.cfacts.pp import directive_cond
 from kconsist.cfacts.reach import reachers
 from kconsist.facts import ArchContext, read_shared
-from kconsist.findings import AuditResult, Fact, Finding, InputError, RuleInfo, Skipped
+from kconsist.findings import AuditResult, Fact, Finding, InputError, Skipped
 from kconsist.kconfig.formula import MODEL, USER_PREFIX
 from kconsist.kconfig.preprocess import PROBE_PREFIX
+from kconsist.kept import ArchOutcome, merge
 from kconsist.rulelang import CFactSpec, Forbid, Never, Possible, Rule
 from kconsist.tree import ARCH_VARIANTS, KernelTree, TreeError
 
@@ -54,18 +55,6 @@ class Verdict:
     facts: dict[str, list[Fact]]
     findings: list[Finding]
     query: c.Cond | None = None
-
-
-@dataclass
-class ArchOutcome:
-    """One arch's part of an audit (what the verdict cache keeps)."""
-
-    arch: str
-    loaded: bool
-    findings: list[Finding]
-    errors: list[InputError]
-    missing: list[tuple[str, str]]  # (rule id, absent symbols)
-    suppressed: list[Finding] = field(default_factory=list)
 
 
 def audit(
@@ -106,7 +95,7 @@ def outcomes(
     if store is not None:
         ids = store.ids(tree)
         for arch in names:
-            hit = store.lookup(ids, arch) or _carried(store, base, tree, arch)
+            hit = store.lookup(ids, arch) or kept.carried(store, base, tree, arch)
             if hit is not None:
                 done[arch] = hit
                 if progress:
@@ -128,71 +117,6 @@ def outcomes(
     if store is not None:
         ids.disk.save()
     return [done[a] for a in names]
-
-
-def _carried(
-    store: verdicts.VerdictCache, base: KernelTree | None, tree: KernelTree, arch: str
-) -> ArchOutcome | None:
-    """``arch``'s outcome on ``base`` (cached), moved to ``tree`` when every file they
-    differ in was edited only where no verdict can change (comments, blank lines); the
-    result is kept for ``tree``'s state too."""
-    if base is None or base.root != tree.root:
-        return None
-    changed = _differing(base, tree)
-    if not changed:
-        return None
-    found = store.lookup_entry(store.ids(base), arch)
-    if found is None:
-        return None
-    outcome, deps = found
-    moved: dict[str, dict[int, int]] = {}
-    for rel in changed:
-        old, new = _text(base, rel), _text(tree, rel)
-        lines = None if old is None or new is None else edits.moves(rel, old, new)
-        if lines is None:
-            return None
-        moved[rel] = lines
-    carried = _moved(outcome, moved)
-    if carried is not None:
-        store.store(store.ids(tree), arch, carried, deps)
-    return carried
-
-
-def _differing(a: KernelTree, b: KernelTree) -> list[str]:
-    """The files two states of one tree hold differently (overlays against the disk)."""
-    missing = object()
-    names = set(a.overlay) | set(b.overlay)
-    return sorted(n for n in names if a.overlay.get(n, missing) != b.overlay.get(n, missing))
-
-
-def _text(tree: KernelTree, rel: str) -> str | None:
-    try:
-        return tree.read_text(rel) if tree.exists(rel) else None
-    except TreeError:
-        return None
-
-
-def _moved(outcome: ArchOutcome, moved: dict[str, dict[int, int]]) -> ArchOutcome | None:
-    """``outcome`` with the lines of its sites in the moved files moved; None when one
-    cannot be (an input error there, a line that is gone)."""
-    if any(e.file in moved for e in outcome.errors):
-        return None
-
-    def move(f: Finding) -> Finding | None:
-        if f.file not in moved or not f.kind:  # no site: the arch's Kconfig, line 1
-            return f
-        line = moved[f.file].get(f.line)
-        return None if line is None else replace(f, line=line)
-
-    findings = [move(f) for f in outcome.findings]
-    suppressed = [move(f) for f in outcome.suppressed]
-    if None in findings or None in suppressed:
-        return None
-    return replace(
-        outcome,
-        findings=[f for f in findings if f is not None],
-        suppressed=[f for f in suppressed if f is not None],
-    )
 
 
 def _recorded(
@@ -248,33 +172,6 @@ def audit_arch(tree: KernelTree, rules: list[Rule], arch: str) -> ArchOutcome:
     errors = [InputError(f, line or None, msg, arch) for f, line, msg in ctx.problems]
     findings, suppressed = suppress.split(tree, findings)
     return ArchOutcome(arch, True, findings, [*rule_errors, *errors], missing, suppressed)
-
-
-def merge(rules: list[Rule], outcomes: list[ArchOutcome]) -> AuditResult:
-    result = AuditResult(rules=[r.id for r in rules], rule_info=rule_info(rules))
-    missing: dict[tuple[str, str], list[str]] = {}
-    for o in outcomes:
-        if o.loaded:
-            result.arches.append(o.arch)
-        result.findings += o.findings
-        result.suppressed += o.suppressed
-        result.errors += [e for e in o.errors if e not in result.errors]
-        for key in o.missing:
-            missing.setdefault(key, []).append(o.arch)
-    for (rule_id, symbols), where in missing.items():
-        reason = f"Kconfig symbol {symbols} is not defined in this tree"
-        result.skipped.append(Skipped(rule_id, reason, tuple(where)))
-    result.findings.sort(key=Finding.sort_key)
-    result.suppressed.sort(key=Finding.sort_key)
-    return result
-
-
-def rule_info(rules: list[Rule]) -> list[RuleInfo]:
-    """One entry per rule id (the rows of a family that share an id: the first)."""
-    seen: dict[str, RuleInfo] = {}
-    for r in rules:
-        seen.setdefault(r.id, RuleInfo(r.id, r.severity, r.description, r.file, r.line))
-    return list(seen.values())
 
 
 def applicable(ctx: ArchContext, rule: Rule) -> bool:

@@ -135,14 +135,21 @@ class TreeListing:
     others: set[str]  # symlinks, submodules: not text kconsist would read
 
 
-def list_tree(root: Path, commit: str) -> TreeListing:
+# At most this many paths are asked of ``git ls-tree`` by name; more, and the whole
+# listing is read (no argument-length limit).
+MAX_PATHSPECS = 256
+
+
+def list_tree(root: Path, commit: str, paths: Sequence[str] | None = None) -> TreeListing:
     """Every entry of ``commit`` under ``root`` (git lists paths relative to the
-    directory it runs in), recursively."""
-    # The whole listing rather than pathspecs: no argument-length limit, no pathspec
-    # magic in file names, and fast even on a kernel tree.
+    directory it runs in), recursively; with ``paths`` (a few), the entries at or
+    under those paths only (a pre-commit of one file need not list 90,000)."""
+    # Literal pathspecs: no pathspec magic in file names.
+    spec = ["--", *paths] if paths is not None and len(paths) <= MAX_PATHSPECS else []
+    args = ["--literal-pathspecs"] if spec else []
     blobs: dict[str, str] = {}
     others: set[str] = set()
-    for entry in split_z(run(root, "ls-tree", "-r", "-z", commit)):
+    for entry in split_z(run(root, *args, "ls-tree", "-r", "-z", commit, *spec)):
         meta, rel = entry.split("\t", 1)
         mode, kind, sha = meta.split()
         if kind == "blob" and mode != "120000":

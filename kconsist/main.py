@@ -17,16 +17,6 @@ from pathlib import Path
 
 from kconsist import __version__, error_handler, exitcodes, report
 from kconsist.baseline import BaselineError
-from kconsist.commands import (
-    audit,
-    check_patch,
-    discover,
-    explain,
-    fix,
-    precommit,
-    series,
-    test_rules,
-)
 from kconsist.commands.common import Selection, UsageError
 from kconsist.findings import AuditResult, SeriesResult
 from kconsist.rulelang import RuleError
@@ -197,9 +187,13 @@ def _selection(args: argparse.Namespace) -> Selection:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    """Run the command ``args`` names, with typed parameters."""
+    """Run the command ``args`` names, with typed parameters. Each command's module is
+    imported when it runs: a warm audit answered from the cache loads no Kconfig or C
+    reader, no patch or series machinery."""
     match args.command:
         case "audit":
+            from kconsist.commands import audit
+
             return audit.audit(
                 _selection(args),
                 args.format,
@@ -209,20 +203,34 @@ def _dispatch(args: argparse.Namespace) -> int:
                 audit.Baseline(args.baseline, args.write_baseline),
             )
         case "explain":
+            from kconsist.commands import explain
+
             return explain.explain(_selection(args))
         case "fix":
+            from kconsist.commands import fix
+
             return fix.fix(_selection(args), args.dry_run)
         case "test-rules":
+            from kconsist.commands import test_rules
+
             return test_rules.test_rules(args.rules)
         case "discover":
+            from kconsist.commands import discover
+
             return discover.discover(args.tree, tuple(args.kind), args.min_arches)
         case "precommit":
+            from kconsist.commands import precommit
+
             return precommit.precommit(_selection(args), args.files, args.all)
         case "check-patch":
+            from kconsist.commands import check_patch
+
             return check_patch.check_patch(
                 _selection(args), args.patch, args.all, not args.no_series
             )
         case "series":
+            from kconsist.commands import series
+
             return series.series(_selection(args), args.source, args.format)
     raise UsageError(f"unknown command {args.command}")
 

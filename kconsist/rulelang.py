@@ -15,12 +15,14 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import jsonschema
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from kconsist import cond as c
+from kconsist import verdicts
+
+if TYPE_CHECKING:
+    import jsonschema
+    import yaml
 
 PLACEHOLDERS = frozenset(
     {
@@ -194,27 +196,33 @@ class _List(list):
     line: int = 0
 
 
-class _LineLoader(yaml.SafeLoader):
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> _Map:
-        out = _Map(super().construct_mapping(node, deep=True))
-        out.line = node.start_mark.line + 1
-        out.key_lines = {
-            str(self.construct_object(k)): k.start_mark.line + 1 for k, _ in node.value
-        }
-        return out
+@cache
+def _line_loader() -> Any:
+    """The YAML loader that keeps lines; yaml (like jsonschema) is imported only when a
+    rule file is parsed, not when its rules come from the cache."""
+    import yaml
 
-    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> _List:
-        out = _List(super().construct_sequence(node, deep=True))
-        out.line = node.start_mark.line + 1
-        return out
+    class _LineLoader(yaml.SafeLoader):
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> _Map:
+            out = _Map(super().construct_mapping(node, deep=True))
+            out.line = node.start_mark.line + 1
+            out.key_lines = {
+                str(self.construct_object(k)): k.start_mark.line + 1 for k, _ in node.value
+            }
+            return out
 
+        def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> _List:
+            out = _List(super().construct_sequence(node, deep=True))
+            out.line = node.start_mark.line + 1
+            return out
 
-_LineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping
-)
-_LineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _LineLoader.construct_sequence
-)
+    _LineLoader.add_constructor(
+        yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping
+    )
+    _LineLoader.add_constructor(
+        yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _LineLoader.construct_sequence
+    )
+    return _LineLoader
 
 
 def _line_of(data: Any, path: list[Any]) -> int | None:
@@ -281,13 +289,14 @@ def rule_files(paths: list[Path]) -> list[Path]:
     return out
 
 
-def load_rules(paths: list[Path] | None = None) -> list[Rule]:
-    """Load rule files (directories: their *.yaml); default: the bundled rules."""
+def load_rules(paths: list[Path] | None = None, cached: bool = False) -> list[Rule]:
+    """Load rule files (directories: their *.yaml); default: the bundled rules.
+    ``cached``: each file's rules kept in the cache directory (:func:`load_rule_file`)."""
     files = rule_files(paths or [bundled_rules_dir()])
     rules: list[Rule] = []
     seen: dict[str, Rule] = {}
     for f in files:
-        for rule in load_rule_file(f):
+        for rule in load_rule_file(f, cached):
             if rule.id in seen and (seen[rule.id].file, seen[rule.id].line) != (
                 rule.file,
                 rule.line,
@@ -310,7 +319,7 @@ MAX_YAML_NODES = 100_000
 
 
 def _load_yaml(text: str, name: str) -> Any:
-    loader = _LineLoader(text)
+    loader = _line_loader()(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -324,6 +333,8 @@ def _load_yaml(text: str, name: str) -> Any:
 def _bounded(root: yaml.Node, name: str) -> None:
     """Refuse a document whose aliases expand to more than MAX_YAML_NODES nodes
     (counted without expanding them: each node's size once)."""
+    import yaml
+
     sizes: dict[int, int] = {}
 
     def size(node: yaml.Node) -> int:
@@ -347,11 +358,32 @@ def _bounded(root: yaml.Node, name: str) -> None:
     size(root)
 
 
-def load_rule_file(path: Path) -> list[Rule]:
-    name = str(path)
-    text = ""
+def load_rule_file(path: Path, cached: bool = False) -> list[Rule]:
+    """The rules of one file. ``cached``: kept in the cache directory, keyed by
+    kconsist's code and the file's path and bytes (:func:`kconsist.verdicts.memo`), so
+    that a later run neither parses nor validates it again; a file that does not load
+    is never kept (its error is reported each time)."""
+    if cached:
+        try:
+            raw = path.read_bytes()
+            text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        except (OSError, UnicodeDecodeError):
+            return load_rule_file(path)  # reported as a file that cannot be read
+        key = str(path).encode("utf-8", "surrogateescape") + b"\0" + raw
+        rules: list[Rule] = verdicts.memo("rules", key, lambda: _rules_of(path, text))
+        return rules
     try:
         text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise RuleError(f"cannot read rule file: {e}", str(path)) from None
+    return _rules_of(path, text)
+
+
+def _rules_of(path: Path, text: str) -> list[Rule]:
+    import yaml
+
+    name = str(path)
+    try:
         data = _load_yaml(text, name)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
@@ -364,8 +396,6 @@ def load_rule_file(path: Path) -> list[Rule]:
         raise RuleError(message, name, line) from None
     except yaml.YAMLError as e:
         raise RuleError(f"YAML syntax error: {e}", name) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise RuleError(f"cannot read rule file: {e}", name) from None
     _validate(data, name)
     return [_rule(row, path, binding) for r in data["rules"] for row, binding in _rows(r, name)]
 
@@ -448,6 +478,8 @@ def _fill(
 
 
 def _validate(data: Any, name: str) -> None:
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(schema())
     errors = list(validator.iter_errors(data))
     if not errors:

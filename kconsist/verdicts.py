@@ -10,8 +10,10 @@ when every one of those is the same in the tree at hand, so an edit anywhere the
 audit looked makes it miss; nothing else can (time, the tree's path, which command
 wrote it). Content ids are git blob ids: from git's index inside a git work tree
 (for the files git reports unchanged), else hashed from the file, remembered per
-tree by size, mtime and inode so that a later run hashes only what changed; a
-directory is listed again only when its mtime moved. What changed within the last
+tree by size, mtime, ctime and inode so that a later run hashes only what changed;
+a directory is listed again only when its times moved, and a listing's digest is
+worked out again only when a file or directory under it is not as remembered (every
+file is still looked at: a stat, nothing read). What changed within the last
 :data:`RACY_NS` is not remembered (file times are coarse: a second edit in the same
 clock tick would keep them), as git does with "racily clean" entries.
 
@@ -31,11 +33,11 @@ import stat
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from kconsist import __version__, reads
 from kconsist.cachedir import cache_root
@@ -44,7 +46,9 @@ from kconsist.tree import KernelTree
 FORMAT = 1
 MAX_STATES = 8  # per (code, rules, arch)
 RACY_NS = 2_000_000_000
+GIT_AFTER = 64  # files hashed before git's index is read for the ids of the others
 _MAGIC = b"kconsist-verdicts\n"
+T = TypeVar("T")
 
 # -- content ids ----------------------------------------------------------------------
 
@@ -60,16 +64,29 @@ class DiskIds:
 
     root: Path
     index_file: Path | None
-    _known: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)
-    # directory -> (mtime, subdirectories, symlinks, other entries): a listing is read
-    # again only where a directory's mtime moved (an entry added, removed or renamed)
-    _dirs: dict[str, tuple[int, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = field(
-        default_factory=dict
-    )
+    # file -> (its stamp, its id); a stamp is (size, mtime, ctime, inode): any write
+    # moves the ctime, even one that puts the size and mtime back
+    _known: dict[str, tuple[Stamp, str]] = field(default_factory=dict)
+    # directory -> (stamp, subdirectories, symlinks, other entries): a listing is read
+    # again only where a directory's stamp moved (an entry added, removed or renamed)
+    _dirs: dict[str, Snapshot] = field(default_factory=dict)
+    # listing read -> its digest of the disk, as last worked out: used again while no
+    # file under it has a new id and no directory under it a new listing (_touched)
+    _digests: dict[Read, str] = field(default_factory=dict)
     _ids: dict[str, str | None] = field(default_factory=dict)
     _walked: dict[str, list[str]] = field(default_factory=dict)
+    # directories looked at by this process, for walks of nested prefixes
+    _looked: dict[str, Snapshot | None] = field(default_factory=dict)
+    # what this process saw differ from the index: files whose id was not the one
+    # remembered for their stamp, directories listed again (or gone)
+    _fresh: set[str] = field(default_factory=set)
+    _fresh_dirs: set[str] = field(default_factory=set)
+    _hashed = 0  # files hashed here: a few are cheaper to hash than to ask git about
     _git: dict[str, str] | None = None
     _changed = False
+
+    def __post_init__(self) -> None:
+        self._top = str(self.root) + os.sep
 
     @classmethod
     def load(cls, root: Path, index_file: Path | None) -> DiskIds:
@@ -77,8 +94,11 @@ class DiskIds:
         if index_file is not None:
             with contextlib.suppress(Exception):  # missing or damaged: hashed again
                 known = _read_payload(index_file)
-                if isinstance(known, dict) and set(known) == {"files", "dirs"}:
+                if isinstance(known, dict) and set(known) == {"files", "dirs", "lists"}:
                     ids._known, ids._dirs = known["files"], known["dirs"]
+                    code, digests = known["lists"]
+                    # digests made by other code may be worked out otherwise
+                    ids._digests = digests if code == code_digest() else {}
         return ids
 
     def files(self, prefix: str) -> list[str]:
@@ -87,80 +107,149 @@ class DiskIds:
         prefix = "" if prefix in ("", ".") else prefix.strip("/")
         if prefix not in self._walked:
             found: list[str] = []
-            if (self.root / prefix).is_file():
+            if prefix and os.path.isfile(self._top + prefix):
                 found.append(prefix)
             self._walk(prefix, found)
             self._walked[prefix] = found
         return self._walked[prefix]
 
     def _walk(self, rel_dir: str, out: list[str]) -> None:
-        path = self.root / rel_dir
-        try:
-            mtime = os.stat(path).st_mtime_ns
-        except OSError:
+        if rel_dir in self._looked:
+            snap = self._looked[rel_dir]
+        else:
+            snap = self._looked[rel_dir] = self._snapshot(rel_dir)
+        if snap is None:
             return
-        snap = self._dirs.get(rel_dir)
-        if snap is None or snap[0] != mtime:
-            snap = _scan_dir(path, mtime)
-            if snap is None:
-                return
-            if not _racy(mtime):
-                self._dirs[rel_dir] = snap
-                self._changed = True
         lead = f"{rel_dir}/" if rel_dir else ""
         out += [lead + name for name in (*snap[2], *snap[3])]
         for name in snap[1]:
             self._walk(lead + name, out)
 
+    def _snapshot(self, rel_dir: str) -> Snapshot | None:
+        path = self._top + rel_dir
+        try:
+            st = os.stat(path)
+        except OSError:
+            self._fresh_dirs.add(rel_dir)
+            return None
+        key = _stamp(st)
+        snap = self._dirs.get(rel_dir)
+        if snap is None or snap[0] != key:
+            self._fresh_dirs.add(rel_dir)
+            snap = _scan_dir(path, key)
+            if snap is None:
+                return None
+            if not _racy(st):
+                self._dirs[rel_dir] = snap
+                self._changed = True
+        return snap
+
     def get(self, rel: str) -> str | None:
         if rel in self._ids:
             return self._ids[rel]
         try:
-            st = os.stat(self.root / rel)
+            st = os.stat(self._top + rel)
         except OSError:
             value = None
+            self._fresh.add(rel)
         else:
             value = self._regular(rel, st) if stat.S_ISREG(st.st_mode) else f"mode:{st.st_mode}"
         self._ids[rel] = value
         return value
 
     def _regular(self, rel: str, st: os.stat_result) -> str:
-        key = (st.st_size, st.st_mtime_ns, st.st_ino)
+        key = _stamp(st)
         known = self._known.get(rel)
-        if known is not None and known[:3] == key:
-            return known[3]
+        if known is not None and known[0] == key:
+            return known[1]
+        self._fresh.add(rel)
         value = self._from_git(rel)
         if value is None:
             try:
                 value = blob_id((self.root / rel).read_bytes())
             except OSError as e:
                 return f"unreadable:{e.errno}"
-        if not _racy(st.st_mtime_ns):
-            self._known[rel] = (*key, value)
+        if not _racy(st):
+            self._known[rel] = (key, value)
             self._changed = True
         return value
 
+    def listing(self, read: Read) -> str:
+        """The digest of what a listing read names on disk, and of their contents. Each
+        file is looked at (a stat); the digest is worked out again only when one of
+        them, or a directory under it, is not as the index remembers it."""
+        prefix, kind, rest = read[1].strip("/"), read[0], tuple(read[2:])
+        names = [rel for rel in self.files(prefix) if _lists(kind, rest, rel)]
+        get = self.get
+        for rel in names:
+            get(rel)
+        known = self._digests.get(read)
+        touched = self._touched(read)
+        if known is not None and not touched:
+            return known
+        digest = _digest((rel, self._ids[rel]) for rel in sorted(names))
+        if not touched:  # else not remembered: looked at again next time
+            self._digests[read] = digest
+            self._changed = True
+        return digest
+
+    def _touched(self, read: Read) -> bool:
+        """Whether a file ``read`` names, or a directory under it, was not as the index
+        remembers (a file it does not name changes nothing it covers)."""
+        prefix, kind, rest = read[1].strip("/"), read[0], tuple(read[2:])
+        lead = prefix + "/" if prefix else ""
+
+        def under(p: str) -> bool:
+            return not prefix or p == prefix or p.startswith(lead)
+
+        return any(under(d) for d in self._fresh_dirs) or any(
+            under(f) and _lists(kind, rest, f) for f in self._fresh
+        )
+
     def _from_git(self, rel: str) -> str | None:
+        """The id git's index holds for ``rel`` when git sees it unchanged; asked only
+        once many files are new here (a cold run), not for the few of an edit."""
+        self._hashed += 1
+        if self._hashed <= GIT_AFTER:
+            return None
         if self._git is None:
             self._git = _git_clean_ids(self.root)
         return self._git.get(rel)
 
     def save(self) -> None:
         if self._changed and self.index_file is not None:
+            payload = {
+                "files": self._known,
+                "dirs": self._dirs,
+                "lists": (code_digest(), self._digests),
+            }
             with contextlib.suppress(OSError):  # no cache then, not an error
-                _write_payload(self.index_file, {"files": self._known, "dirs": self._dirs})
+                _write_payload(self.index_file, payload)
             self._changed = False
 
 
-def _racy(mtime_ns: int) -> bool:
+def _digest(items: Iterable[tuple[str, str | None]]) -> str:
+    digest = hashlib.sha256()
+    for rel, value in items:
+        digest.update(f"{rel}\0{value}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+Stamp = tuple[int, int, int, int]
+Snapshot = tuple[Stamp, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
+def _stamp(st: os.stat_result) -> Stamp:
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+def _racy(st: os.stat_result) -> bool:
     """Modified so recently that a change within the same clock tick would keep the
-    mtime (file times are coarse): not remembered, looked at again next time."""
-    return time.time_ns() - mtime_ns < RACY_NS
+    times (file times are coarse): not remembered, looked at again next time."""
+    return time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < RACY_NS
 
 
-def _scan_dir(
-    path: Path, mtime: int
-) -> tuple[int, tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None:
+def _scan_dir(path: str, stamp: Stamp) -> Snapshot | None:
     dirs, links, others = [], [], []
     try:
         with os.scandir(path) as entries:
@@ -173,7 +262,7 @@ def _scan_dir(
                     others.append(e.name)
     except OSError:
         return None
-    return mtime, tuple(sorted(dirs)), tuple(sorted(links)), tuple(sorted(others))
+    return stamp, tuple(sorted(dirs)), tuple(sorted(links)), tuple(sorted(others))
 
 
 def _git_clean_ids(root: Path) -> dict[str, str]:
@@ -224,16 +313,21 @@ class StateIds:
         """A digest of the files a listing read names, and their contents."""
         if read not in self._lists:
             prefix, rest = read[1].strip("/"), tuple(read[2:])
+            under = [
+                (rel, text)
+                for rel, text in self.tree.overlay.items()
+                if (prefix in ("", ".") or rel == prefix or rel.startswith(prefix + "/"))
+                and _lists(read[0], rest, rel)
+            ]
+            if not under:  # the disk's, as it was (the overlay holds nothing it names)
+                self._lists[read] = self.disk.listing(read)
+                return self._lists[read]
             names = set(self.disk.files(prefix))
-            for rel, text in self.tree.overlay.items():
-                if prefix in ("", ".") or rel == prefix or rel.startswith(prefix + "/"):
-                    (names.discard if text is None else names.add)(rel)
-            digest = hashlib.sha256()
-            for rel in sorted(names):
-                if _lists(read[0], rest, rel):
-                    line = f"{rel}\0{self.file(rel)}\n"
-                    digest.update(line.encode("utf-8", "surrogateescape"))
-            self._lists[read] = digest.hexdigest()
+            for rel, text in under:
+                (names.discard if text is None else names.add)(rel)
+            self._lists[read] = _digest(
+                (rel, self.file(rel)) for rel in sorted(names) if _lists(read[0], rest, rel)
+            )
         return self._lists[read]
 
     def of(self, read: Read) -> str | None:
@@ -309,6 +403,28 @@ def rules_digest(rules: Sequence[Any]) -> str:
     for r in rules:
         digest.update(repr((str(r.file), r.line, r.id, r.binding)).encode())
     return digest.hexdigest()
+
+
+def memo(kind: str, key: bytes, make: Callable[[], T]) -> T:
+    """``make()``, kept in the cache directory under ``kind``, keyed by kconsist's code
+    and ``key`` (which must hold everything the value is made from): what a warm run
+    takes instead of working it out again (a rule file's rules). Not kept when ``make``
+    raises; an entry that does not load is made again."""
+    if not enabled():
+        return make()
+    digest = hashlib.sha256(f"{code_digest()}\0{kind}\0".encode() + key).hexdigest()
+    path = cache_root() / kind / digest[:40]
+    try:
+        return _read_payload(path)  # type: ignore[return-value]  # ours, checked
+    except FileNotFoundError:
+        pass
+    except Exception:  # any damage: made again
+        with contextlib.suppress(OSError):
+            path.unlink()
+    value = make()
+    with contextlib.suppress(OSError):  # no cache then, not an error
+        _write_payload(path, value)
+    return value
 
 
 def enabled() -> bool:

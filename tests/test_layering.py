@@ -23,6 +23,7 @@ RANKS = {
     "ruletest": 5,
     "engine": 4,
     "facts": 3,
+    "kept": 3,
     "discover": 3,
     "cfacts": 2,
     "kconfig": 2,
@@ -126,9 +127,23 @@ def _is_kconsist_import(node: ast.AST) -> bool:
     return isinstance(node, ast.Import) and any(a.name.startswith("kconsist") for a in node.names)
 
 
+# Function-local imports that only defer loading (each also obeys the layering above):
+# the command line imports a command's module when it runs, and ``audit``, the
+# pre-commit hook and the series' auditor the engine only when the verdict cache cannot
+# answer: a warm audit or a carried pre-commit loads no Kconfig or C reader.
+LAZY = {
+    "kconsist/main.py",
+    "kconsist/commands/audit.py",
+    "kconsist/frontdoors/precommit.py",
+    "kconsist/frontdoors/delta.py",
+}
+
+
 def test_no_function_local_imports_of_kconsist() -> None:
     local = []
     for path in sorted(PACKAGE.rglob("*.py")):
+        if path.relative_to(PACKAGE.parent).as_posix() in LAZY:
+            continue
         for fn in ast.walk(ast.parse(path.read_text())):
             if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
                 local += [f"{path.name}:{n.lineno}" for n in ast.walk(fn) if _is_kconsist_import(n)]

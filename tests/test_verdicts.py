@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from kconsist import engine, verdicts
+from kconsist import edits, engine, verdicts
 from kconsist.engine import ArchOutcome
 from kconsist.findings import Finding
-from kconsist.rulelang import load_rules
+from kconsist.rulelang import RuleError, load_rules
 from kconsist.tree import KernelTree
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -116,6 +118,8 @@ def test_concurrent_runs_agree_and_leave_a_valid_cache(tree_dir: Path) -> None:
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "empty", "garbage-index"])
 def test_a_damaged_entry_is_rebuilt(tree_dir: Path, damage: str) -> None:
+    if damage == "garbage-index":  # the files just copied are remembered once settled
+        time.sleep(verdicts.RACY_NS / 1e9 + 0.1)
     first = audit_json(tree_dir)
     cache = Path(os.environ["KCONSIST_CACHE_DIR"])
     targets = entries(cache)
@@ -258,3 +262,161 @@ def test_listing_digests_see_added_removed_and_edited_files(tree_dir: Path) -> N
     assert third[0] == second[0] and third[1] != second[1]
     header.unlink()
     assert digests()[1] != third[1]
+
+
+# -- listing digests answered from the index ---------------------------------------------
+
+
+def _listing_run(tree_dir: Path, index: Path, read: tuple[str, ...]) -> tuple[str, set[str]]:
+    """One run's digest of ``read`` and what it saw differ from the index."""
+    disk = verdicts.DiskIds.load(tree_dir, index)
+    digest = disk.listing(read)
+    fresh = set(disk._fresh)
+    disk.save()
+    return digest, fresh
+
+
+def _from_nothing(tree_dir: Path, read: tuple[str, ...]) -> str:
+    return verdicts.DiskIds.load(tree_dir, None).listing(read)
+
+
+def test_a_listing_digest_is_reused_only_while_nothing_under_it_changed(
+    tree_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(verdicts, "RACY_NS", 0)  # the files were all just written
+    index = tmp_path / "index"
+    read = ("list", "arch", ".h")
+    first, _ = _listing_run(tree_dir, index, read)
+    again, fresh = _listing_run(tree_dir, index, read)
+    assert (again, fresh) == (first, set())  # every file as remembered: the digest kept
+    header = tree_dir / "arch/x86/include/asm/tlb.h"
+    # Another content of the same size, the mtime put back: the ctime tells.
+    st = header.stat()
+    text = header.read_text()
+    header.write_text(text.replace("tlb", "TLB", 1))
+    os.utime(header, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert header.stat().st_size == st.st_size and header.stat().st_mtime_ns == st.st_mtime_ns
+    edited, fresh = _listing_run(tree_dir, index, read)
+    assert edited != first and "arch/x86/include/asm/tlb.h" in fresh
+    assert edited == _from_nothing(tree_dir, read)
+    # A file added to a scanned directory, the directory's mtime put back.
+    folder = header.parent
+    st = folder.stat()
+    (folder / "new.h").write_text("#define NEW 1\n")
+    os.utime(folder, ns=(st.st_atime_ns, st.st_mtime_ns))
+    added, fresh = _listing_run(tree_dir, index, read)
+    assert added != edited and added == _from_nothing(tree_dir, read)
+    # A file removed.
+    (folder / "new.h").unlink()
+    removed, _ = _listing_run(tree_dir, index, read)
+    assert removed == edited == _from_nothing(tree_dir, read)
+    # A new mtime, the same content: looked at again, the same digest.
+    os.utime(header, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    touched, fresh = _listing_run(tree_dir, index, read)
+    assert touched == edited and "arch/x86/include/asm/tlb.h" in fresh
+    # A file outside the listing's suffixes changes nothing it names.
+    (folder / "notes.txt").write_text("not a header\n")
+    assert _listing_run(tree_dir, index, read)[0] == edited
+
+
+def test_a_warm_audit_sees_an_edit_that_keeps_size_and_mtime(tree_dir: Path) -> None:
+    # Each step waits out the racy window, so that what a run saw is remembered and
+    # the next one answers from the index wherever the stamps agree.
+    time.sleep(verdicts.RACY_NS / 1e9 + 0.1)
+    before = sites(audit_json(tree_dir))
+    assert sites(audit_json(tree_dir)) == before  # every digest now remembered
+    header = tree_dir / "arch/sparc/include/asm/pgalloc_64.h"
+    st = header.stat()
+    header.write_text(header.read_text().replace("__tlb_remove_table", "__tlb_remove_tablX"))
+    os.utime(header, ns=(st.st_atime_ns, st.st_mtime_ns))
+    time.sleep(verdicts.RACY_NS / 1e9 + 0.1)
+    after = sites(audit_json(tree_dir))
+    assert after != before
+    assert after == sites(audit_json(tree_dir, {"KCONSIST_NO_CACHE": "1"}))
+
+
+def test_rule_files_are_kept_by_content(tmp_path: Path) -> None:
+    rule_file = tmp_path / "rules.yaml"
+    rule_file.write_text(RULES.read_text())
+    first = load_rules([rule_file], cached=True)
+    assert [r.id for r in first] == [r.id for r in load_rules([rule_file])]
+    assert list((Path(os.environ["KCONSIST_CACHE_DIR"]) / "rules").iterdir())  # kept
+    assert load_rules([rule_file], cached=True) == first
+    rule_file.write_text(rule_file.read_text().replace("severity: error", "severity: info", 1))
+    assert next(r.severity for r in load_rules([rule_file], cached=True)) == "info"
+    rule_file.write_text("rules: [{id: Bad}]\n")
+    with pytest.raises(RuleError):  # never kept: reported each time
+        load_rules([rule_file], cached=True)
+    with pytest.raises(RuleError):
+        load_rules([rule_file], cached=True)
+
+
+# -- soundness: random single-line edits, carried or worked out, equal a full check -----
+
+_EDIT_LINES = [
+    "# a comment\n",
+    "\t# an indented comment\n",
+    "\n",
+    "\t  # help-indented comment\n",
+    "# a comment that continues \\\n",
+    "\tselect PT_RECLAIM\n",
+    "\tdepends on SMP\n",
+    "\tdef_bool y\n",
+]
+
+
+def test_random_single_line_kconfig_edits_equal_a_full_check(
+    tree_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each edit (a line added or removed anywhere in a Kconfig file: comments, blank
+    lines, statements) audited with HEAD's cached verdicts as the base, as the
+    pre-commit hook does, equals an audit of the edited tree without any cache."""
+
+    rng = random.Random(10)
+    rules = load_rules([RULES])
+    tree = KernelTree.open(tree_dir)
+    arches = tree.arches()
+    engine.audit(tree, rules, arches)  # the base, kept in the cache
+    files = sorted(tree.rel(p) for p in tree_dir.rglob("Kconfig*"))
+    carried = 0
+    for _ in range(30):
+        rel = rng.choice(files)
+        lines = tree.read_text(rel).splitlines(keepends=True)
+        at = rng.randrange(len(lines) + 1)
+        if rng.random() < 0.2 and lines:
+            edited = "".join(lines[:at] + lines[at + 1 :])
+        else:
+            edited = "".join([*lines[:at], rng.choice(_EDIT_LINES), *lines[at:]])
+        after = KernelTree.open(tree_dir).with_overlay({rel: edited})
+        incremental = engine.audit(after, rules, arches, base=KernelTree.open(tree_dir))
+        carried += edits.moves(rel, tree.read_text(rel), edited) is not None
+        with monkeypatch.context() as m:
+            m.setenv("KCONSIST_NO_CACHE", "1")
+            full = engine.audit(
+                KernelTree.open(tree_dir).with_overlay({rel: edited}), rules, arches
+            )
+        assert incremental.findings == full.findings, (rel, at)
+        assert incremental.errors == full.errors, (rel, at)
+        assert incremental.suppressed == full.suppressed, (rel, at)
+    assert carried >= 5  # the carried path did run
+
+
+def test_a_warm_audit_loads_no_reader_or_solver(tree_dir: Path) -> None:
+    """Answered from the cache, an audit imports neither the engine nor what it is built
+    on (kconfiglib, tree-sitter, the SAT solver, YAML and JSON Schema for rules)."""
+    probe = (
+        "import sys; from kconsist.main import main; "
+        f"rc = main(['audit', {str(tree_dir)!r}, '--format', 'json']); "
+        "heavy = ('kconsist.engine', 'kconfiglib', 'tree_sitter', 'pysat', 'yaml', "
+        "'jsonschema'); print(rc, sorted(m for m in heavy if m in sys.modules), file=sys.stderr)"
+    )
+
+    def loaded() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+        )
+        return done.stderr.strip().splitlines()[-1]
+
+    cold = "1 ['jsonschema', 'kconfiglib', 'kconsist.engine', 'pysat', 'tree_sitter', 'yaml']"
+    assert loaded() == cold
+    assert loaded() == "1 []"  # warm: everything from the cache

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kconsist import baseline, engine, exitcodes, report
+from kconsist import baseline, exitcodes, kept, report
 from kconsist.commands.common import Selection
 from kconsist.frontdoors import changed
 from kconsist.report import console
@@ -39,7 +39,11 @@ def audit(
             return exitcodes.CLEAN  # nothing the changes can affect: say nothing, like a linter
     checked = tree.arches() if arches is None else arches
     with console.progress(len(checked)) as progress:
-        result = engine.audit(tree, rules, arches, progress, jobs=max(1, jobs))
+        result = kept.answered(tree, rules, arches)
+        if result is None:  # something to work out: only now the engine is loaded
+            from kconsist import engine
+
+            result = engine.audit(tree, rules, arches, progress, jobs=max(1, jobs))
     if previous is not None:
         result = baseline.apply(result, previous)
     if known.write:

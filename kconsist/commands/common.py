@@ -24,7 +24,7 @@ class Selection:
     max_file_size: int | None = None  # None: $KCONSIST_MAX_FILE_SIZE, else the default
 
     def rules(self) -> list[Rule]:
-        rules = load_rules(list(self.rule_paths) or None)
+        rules = load_rules(list(self.rule_paths) or None, cached=True)
         if self.rule_ids:
             unknown = sorted(set(self.rule_ids) - {r.id for r in rules})
             if unknown:

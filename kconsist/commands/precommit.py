@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from kconsist import engine, exitcodes, report
+from kconsist import exitcodes, report
 from kconsist.commands.common import Selection
 from kconsist.frontdoors import changed
 from kconsist.frontdoors import precommit as hook
@@ -22,7 +22,7 @@ def precommit(sel: Selection, files: Sequence[str] = (), report_all: bool = Fals
     if not arches:
         return exitcodes.CLEAN
     if report_all:
-        result = engine.audit(tree, rules, arches, jobs=os.cpu_count() or 1)
+        result = hook.audit(tree, rules, arches, jobs=os.cpu_count() or 1)
     else:
         result = hook.new_problems(tree, rules, arches, names, jobs=os.cpu_count() or 1)
     if result.findings or result.errors:

@@ -14,7 +14,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from kconsist import engine
+from kconsist import kept
 from kconsist.findings import AuditResult, Finding, identity
 from kconsist.rulelang import Rule
 from kconsist.tree import KernelTree
@@ -86,8 +86,15 @@ class Auditor:
         verdicts may carry over (:func:`kconsist.engine.audit`)."""
         state = tree.state_key()
         missing = [a for a in arches if (state, a) not in self._memo]
-        for o in engine.outcomes(tree, self.rules, missing, jobs=self.jobs, base=base):
-            self._memo[(state, o.arch)] = problems(engine.merge(self.rules, [o]))
+        found = kept.cached(tree, self.rules, missing, base)
+        rest = [a for a in missing if a not in found]
+        if rest:  # something to work out: only now the engine is loaded
+            from kconsist import engine
+
+            outcomes = engine.outcomes(tree, self.rules, rest, jobs=self.jobs, base=base)
+            found.update((o.arch, o) for o in outcomes)
+        for arch in missing:
+            self._memo[(state, arch)] = problems(kept.merge(self.rules, [found[arch]]))
         out: list[Finding] = []
         for arch in arches:
             self._memo.move_to_end((state, arch))

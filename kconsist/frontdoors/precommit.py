@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from kconsist import engine, git
+from kconsist import git, kept
 from kconsist.findings import AuditResult
 from kconsist.frontdoors import delta
 from kconsist.rulelang import Rule
@@ -51,7 +51,7 @@ def base_commit(tree: KernelTree) -> str | None:
 def before_commit(tree: KernelTree, files: Sequence[str], commit: str) -> KernelTree:
     """``tree`` with each of ``files`` as it is in ``commit`` (absent there: deleted),
     in memory."""
-    listing = git.list_tree(tree.root, commit)
+    listing = git.list_tree(tree.root, commit, files)
     # A symlink's or submodule's object is a link target or a commit, not the text
     # kconsist would read: such paths stay as in the working tree.
     wanted = {rel: listing.blobs.get(rel) for rel in files if rel not in listing.others}
@@ -82,7 +82,23 @@ def new_problems(
     change is to comments only, so does the tree after it."""
     commit = base_commit(tree)
     before = None if commit is None else before_commit(tree, files, commit)
-    after = engine.audit(tree, rules, arches, jobs=jobs, base=before)
+    after = audit(tree, rules, arches, jobs, before)
     if not (after.findings or after.errors) or before is None:
         return after  # nothing can be new, or no commit yet: everything is new
-    return delta.introduced(engine.audit(before, rules, arches, jobs=jobs), after)
+    return delta.introduced(audit(before, rules, arches, jobs), after)
+
+
+def audit(
+    tree: KernelTree,
+    rules: list[Rule],
+    arches: Sequence[str],
+    jobs: int,
+    base: KernelTree | None = None,
+) -> AuditResult:
+    """:func:`kconsist.engine.audit`, loaded only when the verdict cache cannot answer."""
+    found = kept.answered(tree, rules, arches, base=base)
+    if found is not None:
+        return found
+    from kconsist import engine
+
+    return engine.audit(tree, rules, arches, jobs=jobs, base=base)

@@ -8,10 +8,6 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.text import Text
-
 _STYLES = {
     r": error: \[": "bold red",
     r": warning: \[": "yellow",
@@ -30,6 +26,10 @@ def progress(total: int) -> Iterator[Callable[[str], None] | None]:
     if not _wants_colour(sys.stderr):
         yield None
         return
+    # rich is imported only for a person watching: pipes and hooks do without it.
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     bar = Progress(
         TextColumn("kconsist: {task.description:<12}"),
         BarColumn(),
@@ -51,6 +51,9 @@ def emit(text: str) -> None:
     if not _wants_colour(sys.stdout):
         sys.stdout.write(text)
         return
+    from rich.console import Console
+    from rich.text import Text
+
     console = Console(highlight=False, soft_wrap=True)
     for line in text.splitlines():
         styled = Text(line)
