@@ -73,8 +73,8 @@ class ArchContext:
 
     def guard_condition(self, nest: c.Cond) -> c.Cond:
         """An ``#if`` nest as this arch's build reads it (its compiler macros, its
-        Kconfig), wherever the file is."""
-        return self._effective(nest)
+        Kconfig), wherever the file is; by any pass (genksyms, sparse, assembler)."""
+        return self._effective(effective.open_passes(nest))
 
     @cached_property
     def includes(self) -> IncludeGraph:
@@ -298,9 +298,11 @@ class ArchContext:
                     tested[0],
                     rel,
                     d.line,
-                    self._effective(c.and_(body, file_cond)),
+                    # In effect when any pass of the build reads the line (a branch
+                    # for genksyms only is no dead code).
+                    self._effective(c.and_(effective.open_passes(body), file_cond)),
                     context=context(lines[d.line - 1]),
-                    outer=self._effective(c.and_(outer, file_cond)),
+                    outer=self._effective(c.and_(effective.open_passes(outer), file_cond)),
                     nest=body,
                     nest_outer=outer,
                 )
