@@ -63,12 +63,21 @@ ARCH_MACROS: dict[str, dict[str, c.Cond]] = {
 PASSES = frozenset({"__GENKSYMS__", "__CHECKER__", "__ASSEMBLY__", "__ASSEMBLER__"})
 
 
+def _pass_macro(x: c.Cond) -> bool:
+    return isinstance(x, c.Atom) and x.text.removeprefix("defined(").rstrip(")").strip() in PASSES
+
+
+def names_pass(cond: c.Cond) -> bool:
+    """Whether ``cond`` tests a :data:`PASSES` macro."""
+    return any(_pass_macro(c.Atom(a)) for a in c.atoms(cond))
+
+
 def open_passes(cond: c.Cond) -> c.Cond:
     """``cond`` with each test of a :data:`PASSES` macro an unknown of its own (never
     mapped to a constant), for "is this branch read by any pass of the build"."""
 
     def leaf(x: c.Cond) -> c.Cond:
-        if isinstance(x, c.Atom) and x.text.removeprefix("defined(").rstrip(")").strip() in PASSES:
+        if _pass_macro(x):
             return c.Atom(f"pass: {x.text}")
         return x
 

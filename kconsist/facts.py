@@ -76,6 +76,19 @@ class ArchContext:
         Kconfig), wherever the file is; by any pass (genksyms, sparse, assembler)."""
         return self._effective(effective.open_passes(nest))
 
+    def in_any_pass(self, fact: Fact) -> tuple[c.Cond, c.Cond] | None:
+        """A guard's condition and its surrounding's as any pass of this arch's build
+        reads them (the compiler, genksyms, sparse, the assembler), with the file's own
+        condition; None when no pass macro takes part (they are the fact's own then)."""
+        if fact.nest is None or fact.nest_outer is None:
+            return None
+        file_cond = self._file_condition(fact.file)
+        if not (effective.names_pass(fact.nest) or effective.names_pass(file_cond)):
+            return None
+        both = (c.and_(n, file_cond) for n in (fact.nest, fact.nest_outer))
+        cond, outer = (self._effective(effective.open_passes(n)) for n in both)
+        return cond, outer
+
     @cached_property
     def includes(self) -> IncludeGraph:
         """Who includes whom among the arch's files: built once per arch and tree state,
@@ -298,11 +311,9 @@ class ArchContext:
                     tested[0],
                     rel,
                     d.line,
-                    # In effect when any pass of the build reads the line (a branch
-                    # for genksyms only is no dead code).
-                    self._effective(c.and_(effective.open_passes(body), file_cond)),
+                    self._effective(c.and_(body, file_cond)),
                     context=context(lines[d.line - 1]),
-                    outer=self._effective(c.and_(effective.open_passes(outer), file_cond)),
+                    outer=self._effective(c.and_(outer, file_cond)),
                     nest=body,
                     nest_outer=outer,
                 )
