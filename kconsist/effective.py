@@ -56,6 +56,34 @@ ARCH_MACROS: dict[str, dict[str, c.Cond]] = {
 }
 
 
+# Macros that tell the compiler's pass over a file from the other passes that read it:
+# genksyms (CONFIG_MODVERSIONS), sparse (make C=1), the assembler (a header a .S file
+# includes). For the compiler they are constants (COMMON), but a branch under them is
+# read by that other pass: whether code is ever used ("possible:") leaves them open.
+PASSES = frozenset({"__GENKSYMS__", "__CHECKER__", "__ASSEMBLY__", "__ASSEMBLER__"})
+
+
+def _pass_macro(x: c.Cond) -> bool:
+    return isinstance(x, c.Atom) and x.text.removeprefix("defined(").rstrip(")").strip() in PASSES
+
+
+def names_pass(cond: c.Cond) -> bool:
+    """Whether ``cond`` tests a :data:`PASSES` macro."""
+    return any(_pass_macro(c.Atom(a)) for a in c.atoms(cond))
+
+
+def open_passes(cond: c.Cond) -> c.Cond:
+    """``cond`` with each test of a :data:`PASSES` macro an unknown of its own (never
+    mapped to a constant), for "is this branch read by any pass of the build"."""
+
+    def leaf(x: c.Cond) -> c.Cond:
+        if _pass_macro(x):
+            return c.Atom(f"pass: {x.text}")
+        return x
+
+    return c.transform(cond, leaf)
+
+
 def file_condition(
     tree: KernelTree, arch: str, rel: str, includes: Callable[[], IncludeGraph]
 ) -> c.Cond:

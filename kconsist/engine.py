@@ -303,6 +303,8 @@ def _is_dead(ctx: ArchContext, fact: Fact) -> bool:
     if fact.nest is not None and not ctx.build_is_exact(fact.file):
         # The file's Kbuild condition may miss a way it is built: its #if nest alone.
         cond, outer = ctx.guard_condition(fact.nest), ctx.guard_condition(fact.nest_outer)
+    elif (passes := ctx.in_any_pass(fact)) is not None:
+        cond, outer = passes  # read by genksyms, sparse or the assembler too: in effect
     if possible(ctx, cond):
         return False
     return outer is None or possible(ctx, outer)

@@ -76,8 +76,21 @@ class ArchContext:
 
     def guard_condition(self, nest: c.Cond) -> c.Cond:
         """An ``#if`` nest as this arch's build reads it (its compiler macros, its
-        Kconfig), wherever the file is."""
-        return self._effective(nest)
+        Kconfig), wherever the file is; by any pass (genksyms, sparse, assembler)."""
+        return self._effective(effective.open_passes(nest))
+
+    def in_any_pass(self, fact: Fact) -> tuple[c.Cond, c.Cond] | None:
+        """A guard's condition and its surrounding's as any pass of this arch's build
+        reads them (the compiler, genksyms, sparse, the assembler), with the file's own
+        condition; None when no pass macro takes part (they are the fact's own then)."""
+        if fact.nest is None or fact.nest_outer is None:
+            return None
+        file_cond = self._file_condition(fact.file)
+        if not (effective.names_pass(fact.nest) or effective.names_pass(file_cond)):
+            return None
+        both = (c.and_(n, file_cond) for n in (fact.nest, fact.nest_outer))
+        cond, outer = (self._effective(effective.open_passes(n)) for n in both)
+        return cond, outer
 
     @cached_property
     def includes(self) -> IncludeGraph:
