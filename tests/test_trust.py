@@ -185,9 +185,7 @@ def test_a_parse_over_the_time_budget_is_reported(monkeypatch):
     monkeypatch.setattr(syntax, "PARSE_BUDGET", -1.0)  # already over
     # (tree-sitter asks whether to go on after some tokens: give it a few lines)
     result = scan_text("int x;\n" * 10 + REMOVER, "slow.h", ["__tlb_remove_table"])
-    assert result.problems == [
-        ("slow.h", 1, "not parsed within -1 s: read by the line scan only")
-    ]
+    assert result.problems == [("slow.h", 1, "not parsed within -1 s: read by the line scan only")]
     assert [(f.kind, f.via) for f in result.facts] == [("function", "scan")]
 
 
@@ -220,7 +218,7 @@ def test_rule_paths_outside_the_tree_are_refused_at_load(capsys, tmp_path, path,
 
 def test_a_kconfig_source_outside_the_tree_is_refused(tree, capsys):
     with (tree / "Kconfig").open("a") as f:
-        f.write('source "' + '../' * 30 + 'etc/passwd"\n')
+        f.write('source "' + "../" * 30 + 'etc/passwd"\n')
     assert main(["audit", str(tree), "--arch", "x86", "-j", "1"]) == 2
     out = capsys.readouterr().out
     assert input_errors(out) == [
@@ -272,6 +270,22 @@ def test_a_type_after_menu_is_a_parse_error(tree, capsys):
     assert main(["audit", str(tree), "--arch", "x86", "-j", "1"]) == 2
     assert input_errors(capsys.readouterr().out) == [
         f"mm/Kconfig:{line}: input error: couldn't parse 'bool': a type belongs to a config "
+        "or a choice entry (arch x86)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "entry", ['menu "m"\n---help---\n  text\nendmenu\n', 'comment "c"\nhelp\n  text\n']
+)
+def test_help_after_menu_or_comment_is_a_parse_error(tree, capsys, entry):
+    # Found by test_properties: kconfiglib crashed (AttributeError) on the menu's help.
+    kconfig = tree / "mm/Kconfig"
+    line = len(kconfig.read_text().splitlines()) + 2
+    kconfig.write_text(kconfig.read_text() + entry)
+    assert main(["audit", str(tree), "--arch", "x86", "-j", "1"]) == 2
+    keyword = entry.splitlines()[1]
+    assert input_errors(capsys.readouterr().out) == [
+        f"mm/Kconfig:{line}: input error: couldn't parse '{keyword}': help belongs to a config "
         "or a choice entry (arch x86)"
     ]
 

@@ -440,6 +440,13 @@ class KernelKconfig(Kconfig):
             self._parse_error("a type belongs to a config or a choice entry")
         super()._set_type(sc, new_type)
 
+    def _parse_help(self, node: Any) -> None:
+        # kconfiglib crashes on a help text after 'menu' or 'comment' (the node has no
+        # help slot); the C tools refuse it: only config and choice entries have help.
+        if node.item in (kconfiglib.MENU, kconfiglib.COMMENT):
+            self._parse_error("help belongs to a config or a choice entry")
+        super()._parse_help(node)
+
     # -- files ------------------------------------------------------------------------
 
     def _tree_rel(self, path: str) -> str:
