@@ -283,22 +283,7 @@ class ArchContext:
             self._asked[rel].update(spec.names)
             result = scan_text(text, rel, spec.names)
             self.problems.extend(result.problems)
-        facts = [f for f in result.facts if spec.wants(f.name)]
-        if not facts:
-            return []
-        lines = text.splitlines()
-        file_cond = self._file_condition(rel)
-        return [
-            Fact(
-                f.kind,
-                f.name,
-                f.file,
-                f.line,
-                self._effective(c.and_(f.guard, file_cond)),
-                context=context(lines[f.line - 1]) if f.line <= len(lines) else "",
-            )
-            for f in facts
-        ]
+        return self._with_conditions(rel, text, [f for f in result.facts if spec.wants(f.name)])
 
     def _every_fact(self, rel: str, text: str) -> FileFacts:
         if rel not in self._parsed:
