@@ -74,6 +74,9 @@ class _Node(Cond):
     def _fields(self) -> object:
         raise NotImplementedError
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((type(self), self._fields())))
+
     def __reduce__(self) -> tuple[type, tuple[object]]:
         return type(self), (self._fields(),)
 
@@ -83,35 +86,29 @@ class Not(_Node):
     arg: Cond
     _hash: int = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_hash", hash((Not, self.arg)))
-
     def _fields(self) -> object:
         return self.arg
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class And(_Node):
+class _Chain(_Node):
+    """The arguments of an And or an Or."""
+
     args: tuple[Cond, ...]
     _hash: int = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_hash", hash((And, self.args)))
 
     def _fields(self) -> object:
         return self.args
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class Or(_Node):
-    args: tuple[Cond, ...]
-    _hash: int = field(init=False, repr=False, compare=False)
+class And(_Chain):
+    pass
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_hash", hash((Or, self.args)))
 
-    def _fields(self) -> object:
-        return self.args
+@dataclass(frozen=True, slots=True, eq=False)
+class Or(_Chain):
+    pass
 
 
 TRUE = Const(True)

@@ -62,6 +62,18 @@ def audit_x86(tree: Path, *extra: str) -> tuple[int, str, str]:
     return run(["audit", str(tree), "--arch", "x86", "-j", "1", *extra])
 
 
+def audited_with(tree: Path, rel: str, data: bytes, *args: str) -> tuple[int, str, str]:
+    """audit_x86 of ``tree`` with file ``rel`` holding ``data``, the file restored after
+    (the tree is one fixture for every example)."""
+    path = tree / rel
+    original = path.read_bytes()
+    try:
+        path.write_bytes(data)
+        return audit_x86(tree, *args)
+    finally:
+        path.write_bytes(original)
+
+
 # -- rule YAML -----------------------------------------------------------------------
 
 _SCALARS = st.one_of(
@@ -192,13 +204,7 @@ def kconfig_texts(draw: st.DrawFn) -> str:
 @PROPERTY
 @given(text=kconfig_texts())
 def test_any_kconfig_mutation_is_checked_or_reported_naming_the_file(tree, text):
-    path = tree / KCONFIG
-    original = path.read_bytes()
-    try:
-        path.write_text(text)
-        code, out, err = audit_x86(tree, "--rules", str(TLB_RULES))
-    finally:
-        path.write_bytes(original)
+    code, out, err = audited_with(tree, KCONFIG, text.encode(), "--rules", str(TLB_RULES))
     assert_well_behaved(code, out, err, ("Kconfig",))
 
 
@@ -229,11 +235,5 @@ def headers(draw: st.DrawFn) -> bytes:
 @PROPERTY
 @given(data=headers())
 def test_any_header_is_checked_or_reported_naming_the_file(tree, data):
-    path = tree / HEADER
-    original = path.read_bytes()
-    try:
-        path.write_bytes(data)
-        code, out, err = audit_x86(tree)  # every bundled rule: names, regexes, guards
-    finally:
-        path.write_bytes(original)
+    code, out, err = audited_with(tree, HEADER, data)  # every bundled rule: names, regexes, guards
     assert_well_behaved(code, out, err, (HEADER, "arch/x86"))
