@@ -136,12 +136,20 @@ def _in_parallel(
     jobs: int,
 ) -> list[tuple[ArchOutcome, frozenset[reads.Read]]]:
     # Arches are independent and loading Kconfig is CPU-bound Python: processes, not threads.
+    # The largest first, so that no large arch is left to run alone at the end.
+    largest_first = sorted(names, key=lambda a: -_c_files(tree, a))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_recorded, tree, rules, arch) for arch in names]
+        futures = [pool.submit(_recorded, tree, rules, arch) for arch in largest_first]
         for future in as_completed(futures):
             if progress:
                 progress(future.result()[0].arch)
         return [f.result() for f in futures]
+
+
+def _c_files(tree: KernelTree, arch: str) -> int:
+    """The C, header and assembler files under arch/<arch>/: a fair proxy of the work
+    of an arch (7.3: arm, powerpc, x86 and mips have over 1,200, most others under 600)."""
+    return sum(1 for _ in tree.files(f"arch/{arch}", (".c", ".h", ".S")))
 
 
 def audit_arch(tree: KernelTree, rules: list[Rule], arch: str) -> ArchOutcome:

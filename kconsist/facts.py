@@ -13,7 +13,7 @@ import kconfiglib as kl
 
 from kconsist import cond as c
 from kconsist import effective, sat
-from kconsist.cfacts import CFact, FileFacts, asmgeneric, pp, scan_text, uses
+from kconsist.cfacts import CFact, FileFacts, asmgeneric, may_declare, pp, scan_text, uses
 from kconsist.cfacts.includes import IncludeGraph, generic_asm_includes
 from kconsist.cfacts.kbuild import asm_generic_wrappers
 from kconsist.cfacts.reach import foreign_reach
@@ -275,14 +275,16 @@ class ArchContext:
             result = self._every_fact(rel, text)
         elif not any(n in text for n in spec.names):
             return []  # the fast path: most files mention none of the names
-        elif rel in self._parsed or self._asked.setdefault(rel, set()) - set(spec.names):
+        elif rel in self._parsed or (
+            self._asked.setdefault(rel, set()) - set(spec.names) and may_declare(text, spec.names)
+        ):
             # Asked about other names before: parse it once for all of them (a rule
             # pack asks a header about many names, one family row each).
             result = self._every_fact(rel, text)
         else:
             self._asked[rel].update(spec.names)
-            result = scan_text(text, rel, spec.names)
-            self.problems.extend(result.problems)
+            result = scan_text(text, rel, spec.names)  # not parsed where all are uses
+            self.problems.extend(p for p in result.problems if p not in self.problems)
         return self._with_conditions(rel, text, [f for f in result.facts if spec.wants(f.name)])
 
     def _every_fact(self, rel: str, text: str) -> FileFacts:

@@ -211,35 +211,52 @@ class KernelTree:
             return True  # let read_text report it
 
     def _read_bytes(self, rel: str) -> bytes:
-        """The bytes of file ``rel`` on disk, within every bound (see the class)."""
-        real = self._real_path(rel)
+        """The bytes of file ``rel`` on disk, within every bound (see the class). Few
+        system calls: a tree-wide scan reads every file of the tree this way."""
+        path = self._in_real_dir(rel)
         try:
+            info = os.lstat(path)
+            if stat.S_ISLNK(info.st_mode):
+                path = self._followed(rel, path)
+                info = os.stat(path)
             # Checked before opening: opening a FIFO blocks, opening a device may act.
-            self._check_regular(rel, os.stat(real))
-            fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+            self._check_regular(rel, info)
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
         except OSError as e:
             raise TreeError(e.strerror or "cannot be read", file=rel) from None
-        with os.fdopen(fd, "rb") as f:
+        try:
             info = os.fstat(fd)  # what was opened, should it have changed since
             self._check_regular(rel, info)
             self._check_size(rel, info.st_size)
-            data = f.read(self.max_file_size + 1)
+            data = _read_fd(fd, info.st_size, self.max_file_size + 1)
+        except OSError as e:
+            raise TreeError(e.strerror or "cannot be read", file=rel) from None
+        finally:
+            os.close(fd)
         self._check_size(rel, len(data))  # grown since fstat
         return data
 
-    def _real_path(self, rel: str) -> str:
-        """The path ``rel`` leads to, symbolic links resolved, which must stay inside
-        the tree: a link out of it is an error, never followed."""
+    def _in_real_dir(self, rel: str) -> str:
+        """``rel`` with its directory's symbolic links resolved (the directory must
+        stay inside the tree); its last component as it is."""
         directory, _, name = _inside(rel).rpartition("/")
         if directory not in self._real_dirs:
             self._real_dirs[directory] = os.path.realpath(self.root / directory)
         real = os.path.join(self._real_dirs[directory], name)
-        if os.path.islink(real):
-            real = os.path.realpath(real)
+        self._check_within(rel, real)
+        return real
+
+    def _followed(self, rel: str, link: str) -> str:
+        """Where the symbolic link ``link`` leads, which must stay inside the tree: a
+        link out of it is an error, never followed."""
+        real = os.path.realpath(link)
+        self._check_within(rel, real)
+        return real
+
+    def _check_within(self, rel: str, real: str) -> None:
         root = str(self.root)
         if real != root and not real.startswith(root + os.sep):
             raise TreeError(f"a symbolic link to {real}, outside the tree: not read", file=rel)
-        return real
 
     @staticmethod
     def _check_regular(rel: str, info: os.stat_result) -> None:
@@ -416,6 +433,20 @@ def _kconfig_symbols(tree: KernelTree) -> frozenset[str]:
 def why_not_arch(name: str) -> str:
     """Why ``arch/<name>`` is not checked: the message of an arch without a Kconfig."""
     return f"arch/{name} has no Kconfig, so arch {name} cannot be checked"
+
+
+def _read_fd(fd: int, size: int, limit: int) -> bytes:
+    """At most ``limit`` bytes of ``fd``, read to its end; ``size`` (what fstat said)
+    sizes the first read, so a file that did not grow is read at once."""
+    parts: list[bytes] = []
+    total = 0
+    while total < limit:
+        part = os.read(fd, min(limit - total, max(size + 1 - total, 1 << 16)))
+        if not part:
+            break
+        parts.append(part)
+        total += len(part)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _inside(rel: str) -> str:

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tree_sitter import Node, Tree
 
-from kconsist.cfacts import scan_text, syntax
+from kconsist import cfacts
+from kconsist.cfacts import may_declare, scan_text, syntax
 from kconsist.cfacts.syntax import parse_facts
 from kconsist.cond import render
 from kconsist.tree import KernelTree
@@ -184,6 +185,77 @@ def test_unclassifiable_occurrence_is_a_problem() -> None:
     result = scan_text(text, "x.h", ["CONCAT"])
     assert result.facts == []
     assert result.problems == [("x.h", 5, "cannot tell whether 'CONCAT' is declared or used here")]
+
+
+@pytest.mark.parametrize(
+    ("text", "declares"),
+    [
+        ("x();\n\tmemcpy(d, s, n);\n", False),  # a statement
+        ("x = memcpy(d, s, n);\n", False),
+        ("\treturn memcpy(d, s, n);\n", False),
+        ("} else memcpy(d, s, n);\n", False),
+        ("p = &memcpy;\nops.memcpy = 0;\n", False),
+        ("#define memcpy __builtin_memcpy\n", False),  # the line scan's
+        ("/* void *memcpy(void); */ f(\"void *memcpy(\");\n", False),
+        ("void *memcpy(void *d, const void *s, size_t n);\n", True),
+        ("extern int a, memcpy(void);\n", True),  # a second declarator
+        ("__visible void *\nmemcpy(void *d)\n{\n}\n", True),
+        ("void __attribute__((weak)) memcpy(void);\n", True),
+        ("void (memcpy)(void);\n", True),
+        ("GEN(memcpy)\n", True),  # a macro that may define it
+        ("memcpy(void);\n", True),  # first in the file
+        ("if (n) memcpy(d, s, n);\n", True),  # after ")": parsed to be sure
+    ],
+)
+def test_may_declare_reads_the_token_before_each_occurrence(text: str, declares: bool) -> None:
+    assert may_declare(text, ["memcpy"]) is declares
+
+
+_USE_OR_DECLARE = [
+    "void f(int);",
+    "f(1);",
+    "x = f(2);",
+    "return f(3);",
+    "int a, f(void);",
+    "static int\nf(void)\n{",
+    "}",
+    "{",
+    "g(f);",
+    "#define f(x) x\n",
+    "#define GEN(n) void n(void) {}\n",
+    "\nGEN(f)\n",
+    "(void)f(1);",
+    "if (x) f(1);",
+    "p->f(1);",
+    ".f = g,",
+    "struct s { int (*f)(int); };",
+    "int g = (;",
+    "(",
+    ")",
+    ";",
+    "#if A\n",
+    "#endif\n",
+    "/* f(1); */",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_USE_OR_DECLARE), max_size=20))
+def test_facts_of_a_file_not_parsed_equal_those_of_a_parse(parts: list[str]) -> None:
+    """Where may_declare says every occurrence is a use, skipping the parse loses
+    no fact and no problem."""
+    text = " ".join(parts)
+    got = scan_text(text, "x.c", ["f"])
+    forced = cfacts._may_declare
+    try:
+        cfacts._may_declare = lambda _scan, _names: True  # type: ignore[assignment]
+        parsed = scan_text(text, "x.c", ["f"])
+    finally:
+        cfacts._may_declare = forced  # type: ignore[assignment]
+    assert [(f.kind, f.line, f.guard) for f in got.facts] == [
+        (f.kind, f.line, f.guard) for f in parsed.facts
+    ]
+    assert got.problems == parsed.problems
 
 
 # -- the real tree -------------------------------------------------------------------

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from kconsist.cfacts import pp, syntax
 from kconsist.cond import Cond
 
-__all__ = ["CFact", "FileFacts", "scan_text"]
+__all__ = ["CFact", "FileFacts", "may_declare", "scan_text"]
 
 _DEFINE = re.compile(r"([A-Za-z_]\w*)(\(([^)]*)\))?")
 _CALL_LIKE = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
@@ -61,7 +61,10 @@ def scan_text(text: str, rel: str, names: Collection[str] | None = None) -> File
             return FileFacts([], [])  # the fast path: most files mention none of them
         wanted = name_set.__contains__
     scan = pp.scan(text)
-    parsed = syntax.parse_facts(text, wanted)
+    if names is None or _may_declare(scan, name_set):
+        parsed = syntax.parse_facts(text, wanted)
+    else:
+        parsed = syntax.SyntaxResult()  # every occurrence is a use: nothing to parse for
     out = _Collector(rel, scan)
     for f in parsed.facts:
         if f.kind != "macro":
@@ -79,6 +82,51 @@ def scan_text(text: str, rel: str, names: Collection[str] | None = None) -> File
         out.problems.append((rel, 1, f"not parsed within {budget}: read by the line scan only"))
     out.facts.sort(key=lambda f: (f.line, f.name, f.kind))
     return FileFacts(out.facts, out.problems)
+
+
+# What may come right before the name a declaration declares: its type or a qualifier
+# or attribute word (``void``, ``__visible``), ``*``, ``(`` of a parenthesized
+# declarator, ``)`` of an attribute, ``,`` of a second declarator or of a macro's
+# argument (a function the macro defines). A use comes after anything else: ``;``,
+# ``{``, ``}`` (a statement), ``=``, ``&``, ``.``, ``->``, operators, or a keyword that
+# ends in a statement or an expression.
+_DECLARATOR_BEFORE = frozenset("()*,")
+_USE_AFTER_WORD = frozenset({"return", "else", "do", "case", "goto", "sizeof"})
+_WORD_BEFORE = re.compile(r"(\w+)\s*\Z")
+
+
+def may_declare(text: str, names: Collection[str]) -> bool:
+    """Whether an occurrence of one of ``names`` in ``text``, outside directives, can
+    be what a declaration or definition declares, judged by the token before it (a
+    cheap filter: a file where every occurrence is a use, as most calls of ``memcpy``
+    are, needs no parse for the facts of ``names``)."""
+    return _may_declare(pp.scan(text), frozenset(names))
+
+
+def _may_declare(scan: pp.PPScan, names: frozenset[str]) -> bool:
+    code = scan.code
+    for _name, offset in _name_occurrences(scan, names):
+        if scan.directive_at(scan.line_of(offset)) or scan.in_literal(offset):
+            continue  # a #define's own name or body (the line scan's), or a string
+        before = _text_before(code, offset)
+        if not before or before[-1] in _DECLARATOR_BEFORE:
+            return True
+        if before[-1] == "_" or before[-1].isalnum():
+            word = _WORD_BEFORE.search(before[-64:])
+            if word is None or word.group(1) not in _USE_AFTER_WORD:
+                return True
+    return False
+
+
+def _text_before(code: str, offset: int) -> str:
+    """Some of the text before ``offset``, up to its last non-space character."""
+    end = offset
+    while True:
+        start = max(0, end - 256)
+        chunk = code[start:end].rstrip()
+        if chunk or start == 0:
+            return chunk
+        end = start
 
 
 def _everything(_name: str) -> bool:

@@ -348,6 +348,18 @@ def _tree_version(tree: KernelTree) -> tuple[int, int]:
         return (99, 0)  # no Makefile (a test tree): the current language
 
 
+# Line -> (tokens, ((index, is constant, name) of each symbol)): see _plain_tokens.
+_TEMPLATES: dict[str, tuple[tuple[Any, ...], tuple[tuple[int, bool, str], ...]]] = {}
+_TEMPLATE_LIMIT = 400_000  # lines; a kernel has about 250,000 Kconfig lines in all
+
+
+def _template(tokens: list[Any]) -> tuple[tuple[Any, ...], tuple[tuple[int, bool, str], ...]]:
+    symbols = tuple(
+        (i, t.is_constant, t.name) for i, t in enumerate(tokens) if t.__class__ is Symbol
+    )
+    return tuple(tokens), symbols
+
+
 _BLOCK_KEYWORDS = {_T._T_ENDIF: "if", _T._T_ENDMENU: "menu", _T._T_ENDCHOICE: "choice"}
 
 
@@ -496,15 +508,18 @@ class KernelKconfig(Kconfig):
         return value
 
     def _tokenize(self, s: str) -> Any:
-        words = s.split("#", 1)[0].split()
-        if words == ["transitional"]:
+        if "transitional" in s and s.split("#", 1)[0].split() == ["transitional"]:
             self._mark_transitional()
             return (None,)
-        # Probes become probe symbols only in entries' expressions, never in what a
-        # variable assignment or a bare $(error-if,...) line computes.
-        self.toolchain.begin_line(bool(words) and _T._get_keyword(words[0]) is not None)
-        tokens = super()._tokenize(s)
-        self._note_toolchain(s, tokens)
+        if "$" in s:
+            words = s.split("#", 1)[0].split()
+            # Probes become probe symbols only in entries' expressions, never in what a
+            # variable assignment or a bare $(error-if,...) line computes.
+            self.toolchain.begin_line(bool(words) and _T._get_keyword(words[0]) is not None)
+            tokens = super()._tokenize(s)
+            self._note_toolchain(s, tokens)
+        else:
+            tokens = self._plain_tokens(s)  # no macro: no probe, no toolchain answer
         first = tokens[0]
         if first is _T._T_MODULES and tokens[1] is None:
             # 5.13+: bare `modules` replaced `option modules`.
@@ -512,6 +527,36 @@ class KernelKconfig(Kconfig):
         elif first is _T._T_DEPENDS and any(t is _T._T_IF for t in tokens):
             tokens = self._conditional_depends(tokens)
         self._track_entry(tokens)
+        return tokens
+
+    def _plain_tokens(self, s: str) -> Any:
+        """kconfiglib's tokens of a line without macros. Such a line tokenizes the same
+        for every arch but for its symbols, which are each Kconfig's own: its tokens are
+        kept as a template, with each symbol's name, for the next arch of the process
+        (most Kconfig files are read by all of them; tokenizing is the parse's hot spot)."""
+        template = _TEMPLATES.get(s) if self._parsing_kconfigs else None
+        if template is not None:
+            tokens, symbols = template
+            self._line = s  # what kconfiglib's error messages quote
+            if not symbols:
+                return list(tokens)
+            out = list(tokens)
+            syms, consts = self.syms, self.const_syms
+            for i, is_constant, name in symbols:
+                # kconfiglib's _lookup_(const_)sym, which make the symbol if it is new
+                sym = (consts if is_constant else syms).get(name)
+                if sym is None:
+                    sym = self._lookup_const_sym(name) if is_constant else self._lookup_sym(name)
+                out[i] = sym
+            return out
+        warned = len(self.warnings)
+        tokens = super()._tokenize(s)
+        # Not kept: a line of no entry (blank, comment, variable assignment: those run
+        # code of their own), one that warned (the warning is the line's, each time).
+        if tokens[0] is not None and len(self.warnings) == warned and self._parsing_kconfigs:
+            if len(_TEMPLATES) >= _TEMPLATE_LIMIT:
+                _TEMPLATES.clear()
+            _TEMPLATES[s] = _template(tokens)
         return tokens
 
     def _note_toolchain(self, s: str, tokens: Any) -> None:
