@@ -313,6 +313,8 @@ def _is_dead(ctx: ArchContext, fact: Fact) -> bool:
         cond, outer = ctx.guard_condition(fact.nest), ctx.guard_condition(fact.nest_outer)
     elif (passes := ctx.in_any_pass(fact)) is not None:
         cond, outer = passes  # read by genksyms, sparse or the assembler too: in effect
+    if cond == outer:
+        return False  # a plain select: in effect wherever its surrounding is
     if possible(ctx, cond):
         return False
     return outer is None or possible(ctx, outer)

@@ -269,10 +269,16 @@ class ArchContext:
             return []
         if spec.regex:
             # Every name in the file, then those the regex matches; only files where
-            # it matches at all are parsed.
-            if not re.search(spec.regex.removeprefix("^").removesuffix("$"), text):
+            # it matches at all are read, and parsed only where a name it matches in
+            # full may be declared (else the line scan's facts are all there is).
+            body = spec.regex.removeprefix("^").removesuffix("$")
+            if not re.search(body, text):
                 return []
-            result = self._every_fact(rel, text)
+            if rel in self._parsed or may_declare(text, _words_matching(body, spec, text)):
+                result = self._every_fact(rel, text)
+            else:
+                result = scan_text(text, rel, None, parse=False)
+                self.problems.extend(p for p in result.problems if p not in self.problems)
         elif not any(n in text for n in spec.names):
             return []  # the fast path: most files mention none of the names
         elif rel in self._parsed or (
@@ -478,6 +484,12 @@ class ArchContext:
                     return i + 1
                 nth -= 1
         return entry_line
+
+
+def _words_matching(body: str, spec: CFactSpec, text: str) -> set[str]:
+    """The words of ``text`` that ``spec``'s regex (``body``, unanchored) matches in full."""
+    found = re.finditer(rf"(?<!\w)(?:{body})(?!\w)", text)
+    return {n for m in found if spec.wants(n := m.group(0))}
 
 
 # (Kconfig order, file, entry, symbol, (target, if), nth select of that target)

@@ -279,6 +279,27 @@ def test_realtree_tlb_remove_table_facts(newest_tree: KernelTree) -> None:
     assert [f[2:] for f in pgtable_c] == [("function", "y")]
 
 
+@pytest.mark.realtree
+def test_realtree_files_not_parsed_have_the_facts_of_a_parse(newest_tree: KernelTree) -> None:
+    """Every arch file whose occurrences of a name the pack asks about are all uses
+    (may_declare) has, unparsed, exactly the facts of that name a parse finds."""
+    names = ["memcpy", "memset", "strlen", "cache_line_size", "pte_special", "ffs"]
+    names += ["arch_cpu_finalize_init", "tick_broadcast", "set_memory_ro"]
+    skipped = 0
+    for rel in newest_tree.files("arch/", (".c", ".h")):
+        text = newest_tree.read_text(rel)
+        wanted = [n for n in names if n in text]
+        if not wanted or may_declare(text, wanted):
+            continue
+        skipped += 1
+        parsed = scan_text(text, rel, None)
+        got = scan_text(text, rel, None, parse=False)
+        assert [(f.kind, f.name, f.line, f.guard) for f in got.facts if f.name in wanted] == [
+            (f.kind, f.name, f.line, f.guard) for f in parsed.facts if f.name in wanted
+        ], rel
+    assert skipped > 1000  # most files only call them
+
+
 def test_functions_a_macro_of_the_file_defines() -> None:
     """s390's asm/set_memory.h: one inline function (and a __ one) per call."""
     text = (

@@ -49,9 +49,13 @@ class FileFacts:
     problems: list[tuple[str, int, str]]  # (file, line, message): places that could not be read
 
 
-def scan_text(text: str, rel: str, names: Collection[str] | None = None) -> FileFacts:
+def scan_text(
+    text: str, rel: str, names: Collection[str] | None = None, *, parse: bool = True
+) -> FileFacts:
     """Facts of ``text`` (the contents of ``rel``): every function definition, prototype
-    and ``#define`` when ``names`` is None, else only those of ``names``."""
+    and ``#define`` when ``names`` is None, else only those of ``names``. Without
+    ``parse`` (the caller knows no occurrence of what it wants can be declared), only
+    the line scan's: ``#define`` lines and functions a macro of the file defines."""
     wanted: Callable[[str], bool]
     if names is None:
         wanted = _everything
@@ -61,7 +65,7 @@ def scan_text(text: str, rel: str, names: Collection[str] | None = None) -> File
             return FileFacts([], [])  # the fast path: most files mention none of them
         wanted = name_set.__contains__
     scan = pp.scan(text)
-    if names is None or _may_declare(scan, name_set):
+    if parse and (names is None or _may_declare(scan, name_set)):
         parsed = syntax.parse_facts(text, wanted)
     else:
         parsed = syntax.SyntaxResult()  # every occurrence is a use: nothing to parse for

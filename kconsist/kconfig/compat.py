@@ -354,10 +354,11 @@ _TEMPLATE_LIMIT = 400_000  # lines; a kernel has about 250,000 Kconfig lines in 
 
 
 def _template(tokens: list[Any]) -> tuple[tuple[Any, ...], tuple[tuple[int, bool, str], ...]]:
+    # Names only: a template holding a Symbol would keep its whole Kconfig alive.
     symbols = tuple(
         (i, t.is_constant, t.name) for i, t in enumerate(tokens) if t.__class__ is Symbol
     )
-    return tuple(tokens), symbols
+    return tuple(None if t.__class__ is Symbol else t for t in tokens), symbols
 
 
 _BLOCK_KEYWORDS = {_T._T_ENDIF: "if", _T._T_ENDMENU: "menu", _T._T_ENDCHOICE: "choice"}
