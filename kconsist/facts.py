@@ -571,8 +571,10 @@ def read_shared(tree: KernelTree, specs: list[FactSpec]) -> None:
     for s in specs:
         if isinstance(s, CFactSpec) and s.untested:
             preprocessor_tests(tree, _literal_prefix(s))
-        elif isinstance(s, GuardFactSpec) and s.undefined:
+        elif isinstance(s, GuardFactSpec):
+            # Which CONFIG_ names nothing sets: the undefined guards, and possible:
+            # checks of any guard (ArchContext.opened).
             tree.kconfig_symbols()
             _set_outside_kconfig(tree, "include")
-        elif isinstance(s, GuardFactSpec):
-            foreign_reach(tree)  # for possible: checks of code other arches build
+            if not s.undefined:
+                foreign_reach(tree)  # for possible: checks of code other arches build
