@@ -229,11 +229,7 @@ def check_rule(ctx: ArchContext, rule: Rule) -> Verdict:
         case Never(never, at_fact):
             return _check_never(ctx, rule, facts, never, at_fact)
         case Possible(fact):
-            found = [
-                _impossible(ctx, rule, f)
-                for f in facts[fact]
-                if _judged(ctx, f) and _is_dead(ctx, f) and _dead_where_reached(ctx, f)
-            ]
+            found = [_impossible(ctx, rule, f) for f in facts[fact] if _never(ctx, f)]
             return Verdict(rule, ctx.arch, facts, found)
     raise TypeError(f"unknown check {rule.check!r}")
 
@@ -303,6 +299,16 @@ def _shown(
     return _finding(ctx, rule, at, model, shown)
 
 
+def _never(ctx: ArchContext, fact: Fact) -> bool:
+    """Whether ``fact`` is never in effect, for ``possible:``. An assertion (a branch
+    of ``#error`` lines) is not asked: dead is what it asserts. A name nothing sets is
+    left open (:meth:`ArchContext.opened`): dead-config-symbol reports it."""
+    if fact.asserts or not _judged(ctx, fact):
+        return False
+    view = ctx.opened(fact)
+    return _is_dead(ctx, view) and _dead_where_reached(ctx, view)
+
+
 def _is_dead(ctx: ArchContext, fact: Fact) -> bool:
     """No configuration puts ``fact`` in effect, with any toolchain, though one reaches
     where it is (an impossible surrounding is reported at the surrounding's own site
@@ -354,12 +360,16 @@ def _impossible(ctx: ArchContext, rule: Rule, fact: Fact) -> Finding:
 def blocker(ctx: ArchContext, fact: Fact) -> str:
     """Why ``fact`` can never be in effect, in Kconfig's terms: the symbols its line
     names that the arch does not define (tested for being on), cannot enable (tested
-    for being on) or cannot disable (tested for being off)."""
+    for being on) or cannot disable (tested for being off). A guard's name that
+    nothing sets is no reason: it is left open, as the verdict left it."""
+    named = _named(fact)
+    if fact.kind == "guard":
+        fact = ctx.opened(fact)
+        named = {n: signs for n, signs in named.items() if not ctx.defined_nowhere(n)}
     around = fact.outer if fact.outer is not None else c.TRUE
     reasons = []
     if fact.kind in ("select", "imply") and not ctx.formula.defines(fact.name):
         reasons.append(f"{fact.name} is not defined for {ctx.arch}")
-    named = _named(fact)
     for name, signs in named.items():
         if not ctx.formula.defines(name):
             if True in signs:

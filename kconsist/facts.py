@@ -318,8 +318,38 @@ class ArchContext:
         return out
 
     def _names_undefined(self, text: str) -> bool:
+        return any(self.defined_nowhere(n) for n in _TESTED.findall(text))
+
+    def defined_nowhere(self, name: str) -> bool:
+        """Whether nothing sets ``CONFIG_<name>``: no Kconfig file of the tree defines
+        it (nor, for ``X_MODULE``, X), no ``#define`` or ``-D`` sets it. A test of it
+        is constant on every arch (what ``guard: {undefined: true}`` facts are)."""
         known = self._defined_elsewhere
-        return any(n not in known and _base(n) not in known for n in _TESTED.findall(text))
+        return name not in known and _base(name) not in known
+
+    def opened(self, fact: Fact) -> Fact:
+        """A guard as ``possible:`` checks read it: each name of its ``#if`` nest that
+        nothing sets (:meth:`defined_nowhere`) an unknown instead of n; the fact itself
+        when it tests none. Such a test is the dead-config-symbol rule's finding: a
+        branch dead only through it is reported there, once; one dead for another
+        reason as well is still dead. The fact's own condition, which other checks
+        use, keeps the name as n, as Kconfig means it."""
+        if fact.nest is None or fact.nest_outer is None:
+            return fact
+        if not any(self.defined_nowhere(n) for n in c.symbols(fact.nest)):
+            return fact
+        nest, nest_outer = (self._open_undefined(n) for n in (fact.nest, fact.nest_outer))
+        file_cond = self._file_condition(fact.file)
+        cond, outer = (self._effective(c.and_(n, file_cond)) for n in (nest, nest_outer))
+        return replace(fact, cond=cond, outer=outer, nest=nest, nest_outer=nest_outer)
+
+    def _open_undefined(self, cond: c.Cond) -> c.Cond:
+        def leaf(x: c.Cond) -> c.Cond:
+            if isinstance(x, c.Sym) and self.defined_nowhere(x.name):
+                return c.Atom(f"set by nothing: CONFIG_{x.name}")
+            return x
+
+        return c.transform(cond, leaf)
 
     def build_is_exact(self, rel: str) -> bool:
         """Whether the Kbuild condition of ``rel`` can be trusted to be complete: a
@@ -364,8 +394,7 @@ class ArchContext:
         for d, outer, body in scan.branches:
             tested = [n for n in _TESTED.findall(d.rest) if wanted.fullmatch(n)]
             if undefined:
-                known = self._defined_elsewhere
-                tested = [n for n in tested if n not in known and _base(n) not in known]
+                tested = [n for n in tested if self.defined_nowhere(n)]
             if not tested:
                 continue
             if file_cond is None:
@@ -381,6 +410,7 @@ class ArchContext:
                     outer=self._effective(c.and_(outer, file_cond)),
                     nest=body,
                     nest_outer=outer,
+                    asserts=d.line in scan.asserting,
                 )
             )
         return out
@@ -555,8 +585,10 @@ def read_shared(tree: KernelTree, specs: list[FactSpec]) -> None:
     for s in specs:
         if isinstance(s, CFactSpec) and s.untested:
             preprocessor_tests(tree, _literal_prefix(s))
-        elif isinstance(s, GuardFactSpec) and s.undefined:
+        elif isinstance(s, GuardFactSpec):
+            # Which CONFIG_ names nothing sets: the undefined guards, and possible:
+            # checks of any guard (ArchContext.opened).
             tree.kconfig_symbols()
             _set_outside_kconfig(tree, "include")
-        elif isinstance(s, GuardFactSpec):
-            foreign_reach(tree)  # for possible: checks of code other arches build
+            if not s.undefined:
+                foreign_reach(tree)  # for possible: checks of code other arches build

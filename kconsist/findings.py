@@ -32,6 +32,9 @@ class Fact:
     outer: c.Cond | None = None  # guard facts: the condition around the #if line
     nest: c.Cond | None = None  # guard facts: the branch's own #if nest, as written
     nest_outer: c.Cond | None = None  # guard facts: the #if nest around the line, as written
+    # guard facts: the branch holds only #error/#warning lines, an assertion (a dead one
+    # holds, a live one stops the build): never dead code
+    asserts: bool = False
 
     @property
     def location(self) -> str:

@@ -166,3 +166,43 @@ def _blank_by_character(text: str) -> tuple[str, set[int], list[int]]:
 @given(st.text(alphabet="/*\"'\\\n a#", max_size=40))
 def test_blank_comments_equals_the_character_reading(text: str) -> None:
     assert blank_comments(text) == _blank_by_character(text)
+
+
+ASSERTIONS = """\
+#ifdef CONFIG_A
+#ifdef CONFIG_B
+/* why: a comment is no code */
+
+#error "no B with A"
+#warning "and a second line"
+#elif defined(CONFIG_C)
+#error "no C"
+int c;
+#else
+#error "else is no branch fact"
+#endif
+#endif
+#if defined(CONFIG_D)
+# error "continued \\
+  over two lines"
+#elif defined(CONFIG_E)
+#endif
+#ifdef CONFIG_F
+#define F 1
+#error "F"
+#endif
+#ifndef CONFIG_G
+#if 0
+#error "nested"
+#endif
+#endif
+"""
+
+
+def test_a_branch_of_only_error_lines_is_an_assertion() -> None:
+    s = scan(ASSERTIONS)
+    assert [d.line for d, _, _ in s.branches] == [1, 2, 7, 14, 17, 19, 23, 24]
+    # Only #error/#warning, comments and blank lines: the B, D and "#if 0" branches (and
+    # the #else). Not: code beside the #error (7), a #define (19), an empty branch
+    # (17), a branch holding an #if (1, 23).
+    assert s.asserting == {2, 10, 14, 24}

@@ -4,6 +4,8 @@ per site, families, guard facts and ``possible`` checks, on the v4 example tree.
 from pathlib import Path
 
 from kconsist import engine
+from kconsist.cond import FALSE
+from kconsist.facts import ArchContext
 from kconsist.frontdoors import delta
 from kconsist.report.message import message
 from kconsist.rulelang import load_rule_file, load_rules
@@ -197,6 +199,46 @@ def test_possible_reports_dead_blocks_with_what_blocks_them(tmp_path):
         f"{HEADER}:7: never compiled on x86: its conditions exclude each other"
         " (X86_64 depends on 64BIT)",
     ]
+
+
+DEAD_BRANCH = ROOT / "examples/dead-branch"
+ERRATA = "arch/arm64/kernel/errata.c"
+
+
+def test_a_name_nothing_sets_is_reported_once_and_is_no_reason_elsewhere():
+    """errata.c tests ARM64_ERRATUM_9999, which no Kconfig file defines: that test is
+    dead-config-symbol's finding; dead-arch-branch reports only the branch that is
+    dead for another reason as well, and does not name the symbol as a reason."""
+    rules = [RULES["dead-arch-branch"], RULES["dead-config-symbol"]]
+    tree = example_tree(DEAD_BRANCH)
+    findings = engine.audit(tree, rules, ["arm64"]).findings
+    at = [(f.line, f.rule, f.blocker) for f in findings if f.file == ERRATA]
+    assert at == [
+        (5, "dead-config-symbol", ""),
+        (
+            11,
+            "dead-arch-branch",
+            "CPU_BIG_ENDIAN can never be enabled (CPU_BIG_ENDIAN depends on BROKEN && <choice>)",
+        ),
+        (11, "dead-config-symbol", ""),
+        (
+            32,
+            "dead-arch-branch",
+            "CPU_BIG_ENDIAN can never be enabled (CPU_BIG_ENDIAN depends on BROKEN && <choice>)",
+        ),
+    ]
+
+
+def test_a_guard_keeps_a_name_nothing_sets_as_n_in_its_own_condition(tmp_path):
+    """Only possible: checks leave the name open; the fact, as other rules see it, is
+    never compiled (Kconfig's n), and the #error branches are marked, not dropped."""
+    (rule,) = load_rule_file(rule_file(tmp_path, DEAD))
+    tree = example_tree(DEAD_BRANCH)
+    ctx = ArchContext(tree, tree.arch_env("arm64"))
+    guards = {f.line: f for f in ctx.facts(rule.facts["block"]) if f.file == ERRATA}
+    assert guards[5].cond == FALSE
+    assert ctx.opened(guards[5]).cond != FALSE
+    assert sorted(line for line, f in guards.items() if f.asserts) == [18, 26]
 
 
 NEVER_SELECTED = """\

@@ -47,6 +47,9 @@ class PPScan:
     # (directive, condition around it, condition of the branch it opens): every
     # #if/#ifdef/#ifndef/#elif* line, for facts about the guards themselves.
     branches: list[tuple[Directive, Cond, Cond]] = field(default_factory=list)
+    # Lines of the #if/#elif* directives whose branch holds only #error or #warning
+    # lines (and blank or comment lines): an assertion, never code.
+    asserting: set[int] = field(default_factory=set)
 
     def guard_at(self, line: int) -> Cond:
         """Condition under which physical line ``line`` (1-based) is compiled."""
@@ -201,6 +204,9 @@ class _Frame:
     line: int
     seen_else: bool = False
     beyond: int = 0  # #ifs open inside this one beyond MAX_IF_DEPTH (not read)
+    start: int = 0  # line of the directive that opened the branch being read
+    only_errors: bool = True  # nothing in that branch so far but #error/#warning
+    errors: bool = False  # and at least one of them
 
 
 def _branch_cond(d: Directive) -> Cond:
@@ -258,9 +264,13 @@ def _compute_guards(result: PPScan) -> None:
             seg_guards.append(guard)
 
     mark(1, TRUE)
+    after = 0  # the last line of the directive before
     for d in result.directives:
         for line in range(d.line, d.end_line + 1):
             result._directive_lines[line] = d
+        if frames:
+            _read_into(result, frames[-1], after, d)
+        after = d.end_line
         if d.name not in _CONDITIONALS:
             continue
         if frames and frames[-1].beyond:
@@ -276,7 +286,7 @@ def _compute_guards(result: PPScan) -> None:
             continue
         outer = _stack_guard(frames[:-1] if d.name not in ("if", "ifdef", "ifndef") else frames)
         mark(d.line, outer)
-        _apply(d, frames, result.problems, guard_frame_line)
+        _apply(d, frames, result, guard_frame_line)
         body = _stack_guard(frames)
         mark(d.end_line + 1, body)
         if d.name not in ("else", "endif") and d.line != guard_frame_line:
@@ -285,13 +295,34 @@ def _compute_guards(result: PPScan) -> None:
         result.problems.append((f.line, "#if without #endif"))
 
 
-def _apply(
-    d: Directive, frames: list[_Frame], problems: list[tuple[int, str]], guard_line: int | None
-) -> None:
+# What a branch that is an assertion may hold besides blank and comment lines: its
+# diagnostics, a null directive ("#"), and the directive that ends it.
+_ASSERTION = {"error", "warning", "", "elif", "elifdef", "elifndef", "else", "endif"}
+
+
+def _read_into(result: PPScan, top: _Frame, after: int, d: Directive) -> None:
+    """Note in ``top`` (the innermost open branch) what it holds up to directive ``d``:
+    the code after line ``after`` and ``d`` itself, for whether it is an assertion."""
+    if not top.only_errors:
+        return
+    between = result.code[result.line_starts[after] : result.line_starts[d.line - 1]]
+    if between.strip() or d.name not in _ASSERTION:
+        top.only_errors = False
+    elif d.name in ("error", "warning"):
+        top.errors = True
+
+
+def _end_branch(top: _Frame, asserting: set[int]) -> None:
+    if top.only_errors and top.errors:
+        asserting.add(top.start)
+
+
+def _apply(d: Directive, frames: list[_Frame], result: PPScan, guard_line: int | None) -> None:
+    problems = result.problems
     if d.name in ("if", "ifdef", "ifndef"):
         # The include guard is true wherever the file is read at all.
         cond = TRUE if d.line == guard_line else _branch_cond(d)
-        frames.append(_Frame(cond, cond, d.line))
+        frames.append(_Frame(cond, cond, d.line, start=d.line))
         return
     if not frames:
         problems.append((d.line, f"#{d.name} without #if"))
@@ -299,6 +330,8 @@ def _apply(
     top = frames[-1]
     if top.seen_else and d.name != "endif":
         problems.append((d.line, f"#{d.name} after #else"))
+    _end_branch(top, result.asserting)
+    top.start, top.only_errors, top.errors = d.line, True, False
     if d.name == "endif":
         frames.pop()
     elif d.name == "else":
