@@ -16,7 +16,8 @@ exit; peak RSS is the largest resident set of that process or any of its workers
   mm Kconfig files), with an empty cache, then again.
 
 Baselines, measured in the same run: ``kconfiglib``: kconsist's Kconfig loader
-(kconfiglib and its compatibility layer) loading every arch, in N processes; ``conf``:
+(kconfiglib and its compatibility layer) loading every arch, in N processes, each arch
+read as kconfiglib alone reads it (no lines shared between arches); ``conf``:
 the kernel's C ``conf`` (``make alldefconfig``) for every arch, N at a time, with conf
 already built (needs flex and bison); ``checkpatch.pl`` on each commit's patch; ``grep
 -rn __tlb_remove_table arch/``; and the targets of the speed issue.
@@ -157,7 +158,9 @@ _LOAD_ALL = """
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from kconsist.kconfig.load import load_kconfig
+from kconsist.kconfig import compat
 from kconsist.tree import KernelTree
+compat.SHARE_LINES = False  # each arch read as kconfiglib alone reads it
 tree = KernelTree.open(sys.argv[1])
 def load(arch):
     return len(load_kconfig(tree, tree.arch_env(arch)).unique_defined_syms)

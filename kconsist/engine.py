@@ -22,6 +22,7 @@ import kconfiglib as kl
 
 from kconsist import cond as c
 from kconsist import effective, kept, reads, rulelang, sat, suppress, verdicts
+from kconsist.cfacts import pp
 from kconsist.cfacts.pp import directive_cond
 from kconsist.cfacts.reach import reachers
 from kconsist.facts import ArchContext, read_shared
@@ -125,6 +126,9 @@ def _recorded(
     """:func:`audit_arch`, and everything it read."""
     with reads.recording() as log:
         outcome = audit_arch(tree, rules, arch)
+    # The scans kept are of this arch's files, which the next arch a worker takes
+    # does not read: let them go rather than carry them (peak memory).
+    pp.scan.cache_clear()
     return outcome, verdicts.narrow(log)  # small: a worker sends it back
 
 

@@ -357,3 +357,40 @@ def test_imply_never_raises_a_user_value(tmp_path: Path) -> None:
 def test_choice_selection_follows_sym_calc_choice(tmp_path: Path, config: str, chosen: str) -> None:
     out = olddefconfig(tmp_path, config)
     assert [m for m in "ABC" if f"CONFIG_{m}=y" in out] == [chosen]
+
+
+SHARED = (
+    MODULES
+    + 'config A\n\tbool "a"\n\tselect B if C && !D\n\tdepends on E || "x" = "y"\n'
+    + "config B\n\tbool\n\tdefault y if A\n"
+    + "config C\n\tbool C_unquoted_prompt\n"  # kconfiglib warns: the warning is each load's
+    + 'config D\n\tint "d"\n\trange 1 8\n\tdefault 4\n'
+    + 'config E\n\tdef_bool $(ARCH_OK)\n\thelp\n\t  help text, not tokens\n'
+)
+
+
+def _reading(kconf: KernelKconfig) -> list[str]:
+    nodes = [f"{n.filename}:{n.linenr}: {n}" for n in kconf.node_iter()]
+    return [*nodes, repr(list(kconf.syms)), repr(list(kconf.const_syms)), *kconf.warnings]
+
+
+@pytest.mark.parametrize("arch_ok", ["y", "n"])
+def test_lines_shared_between_loads_read_as_a_load_alone(tmp_path: Path, arch_ok: str) -> None:
+    """A line read before (by another arch) is read from its template with this
+    Kconfig's own symbols: every entry, symbol and warning as when nothing is shared."""
+    from kconsist.kconfig import compat
+
+    (tmp_path / "Kconfig").write_text(SHARED)
+    tree = KernelTree(tmp_path.resolve())
+    env = ArchEnv("x86", {"ARCH_OK": arch_ok})
+    compat.SHARE_LINES = False
+    try:
+        alone = _reading(load_kconfig(tree, env))
+    finally:
+        compat.SHARE_LINES = True
+    first, second = load_kconfig(tree, env), load_kconfig(tree, env)
+    assert _reading(first) == alone
+    assert _reading(second) == alone
+    assert first.syms["A"] is not second.syms["A"]  # each load its own symbols
+    assert second.syms["A"].kconfig is second
+    assert any("C_unquoted_prompt" in w for w in second.warnings)

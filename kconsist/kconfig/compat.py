@@ -348,6 +348,9 @@ def _tree_version(tree: KernelTree) -> tuple[int, int]:
         return (99, 0)  # no Makefile (a test tree): the current language
 
 
+# Whether lines tokenized by one Kconfig are templates for the next (_plain_tokens);
+# off, each Kconfig is read as kconfiglib alone reads it (a benchmark's baseline).
+SHARE_LINES = True
 # Line -> (tokens, ((index, is constant, name) of each symbol)): see _plain_tokens.
 _TEMPLATES: dict[str, tuple[tuple[Any, ...], tuple[tuple[int, bool, str], ...]]] = {}
 _TEMPLATE_LIMIT = 400_000  # lines; a kernel has about 250,000 Kconfig lines in all
@@ -535,7 +538,7 @@ class KernelKconfig(Kconfig):
         for every arch but for its symbols, which are each Kconfig's own: its tokens are
         kept as a template, with each symbol's name, for the next arch of the process
         (most Kconfig files are read by all of them; tokenizing is the parse's hot spot)."""
-        template = _TEMPLATES.get(s) if self._parsing_kconfigs else None
+        template = _TEMPLATES.get(s) if self._parsing_kconfigs and SHARE_LINES else None
         if template is not None:
             tokens, symbols = template
             self._line = s  # what kconfiglib's error messages quote
@@ -554,7 +557,8 @@ class KernelKconfig(Kconfig):
         tokens = super()._tokenize(s)
         # Not kept: a line of no entry (blank, comment, variable assignment: those run
         # code of their own), one that warned (the warning is the line's, each time).
-        if tokens[0] is not None and len(self.warnings) == warned and self._parsing_kconfigs:
+        kept = SHARE_LINES and self._parsing_kconfigs and len(self.warnings) == warned
+        if kept and tokens[0] is not None:
             if len(_TEMPLATES) >= _TEMPLATE_LIMIT:
                 _TEMPLATES.clear()
             _TEMPLATES[s] = _template(tokens)
