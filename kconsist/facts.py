@@ -58,6 +58,7 @@ class ArchContext:
     _asked: dict[str, set[str]] = field(default_factory=dict)  # names asked of a file
     _use_cache: dict[tuple[str, tuple[str, ...], str], list[Fact]] = field(default_factory=dict)
     _providers: dict[tuple[str, ...], dict[str, c.Cond]] = field(default_factory=dict)
+    _exact_builds: dict[str, bool] = field(default_factory=dict)  # build_is_exact's answers
 
     @property
     def arch(self) -> str:
@@ -359,6 +360,11 @@ class ArchContext:
         build list are not judged by their Kbuild condition."""
         if not rel.endswith(".c"):
             return True
+        if rel not in self._exact_builds:  # asked for each guard of the file
+            self._exact_builds[rel] = self._named_once(rel)
+        return self._exact_builds[rel]
+
+    def _named_once(self, rel: str) -> bool:
         directory, name = rel.rsplit("/", 1)
         pattern = re.compile(rf"(?<![\w-]){re.escape(name[:-2])}\.o\b")
         count = 0
