@@ -160,13 +160,12 @@ class ArchContext:
         found without parsing: the candidates of a family per instance, which are
         then only parsed for where the family has members."""
         body = (spec.regex or "").removeprefix("^").removesuffix("$")
-        word = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
         out: set[str] = set()
         for rel in [*self._files(spec.paths), *self._generic_providers(spec)]:
             text = self._read(rel)
             if text:
-                out.update(m.group(0) for m in word.finditer(text))
-        return {n for n in out if spec.wants(n)}  # in full: a "$" in it means the name's end
+                out |= _words_matching(body, spec, text)
+        return out
 
     def _files(self, paths: tuple[str, ...]) -> list[str]:
         found: set[str] = set()
@@ -523,7 +522,8 @@ class ArchContext:
 
 
 def _words_matching(body: str, spec: CFactSpec, text: str) -> set[str]:
-    """The words of ``text`` that ``spec``'s regex (``body``, unanchored) matches in full."""
+    """The words of ``text`` that ``spec``'s regex (``body``, unanchored) matches in full
+    (``spec.wants``: a "$" in the regex means the name's end)."""
     found = re.finditer(rf"(?<!\w)(?:{body})(?!\w)", text)
     return {n for m in found if spec.wants(n := m.group(0))}
 
