@@ -29,6 +29,7 @@ import contextlib
 import hashlib
 import os
 import pickle
+import re
 import stat
 import subprocess
 import tempfile
@@ -77,12 +78,15 @@ class DiskIds:
     _walked: dict[str, list[str]] = field(default_factory=dict)
     # directories looked at by this process, for walks of nested prefixes
     _looked: dict[str, Snapshot | None] = field(default_factory=dict)
+    # listing read -> the files it names, sorted; and the reads whose files were looked at
+    _named: dict[Read, list[str]] = field(default_factory=dict)
+    _seen: set[Read] = field(default_factory=set)
     # what this process saw differ from the index: files whose id was not the one
     # remembered for their stamp, directories listed again (or gone)
     _fresh: set[str] = field(default_factory=set)
     _fresh_dirs: set[str] = field(default_factory=set)
     _hashed = 0  # files hashed here: a few are cheaper to hash than to ask git about
-    _git: dict[str, str] | None = None
+    _git: dict[str, tuple[bytes, bytes]] | None = None  # git's index (_git_index)
     _changed = False
 
     def __post_init__(self) -> None:
@@ -110,7 +114,7 @@ class DiskIds:
             if prefix and os.path.isfile(self._top + prefix):
                 found.append(prefix)
             self._walk(prefix, found)
-            self._walked[prefix] = found
+            self._walked[prefix] = sorted(found)  # as listing digests take them
         return self._walked[prefix]
 
     def _walk(self, rel_dir: str, out: list[str]) -> None:
@@ -145,17 +149,29 @@ class DiskIds:
         return snap
 
     def get(self, rel: str) -> str | None:
-        if rel in self._ids:
-            return self._ids[rel]
-        try:
-            st = os.stat(self._top + rel)
-        except OSError:
-            value = None
-            self._fresh.add(rel)
-        else:
-            value = self._regular(rel, st) if stat.S_ISREG(st.st_mode) else f"mode:{st.st_mode}"
-        self._ids[rel] = value
-        return value
+        if rel not in self._ids:
+            self._look((rel,))
+        return self._ids[rel]
+
+    def _look(self, names: Iterable[str]) -> None:
+        """The content id of each of ``names``, in one tight loop: a warm run looks at
+        every file of the tree (a stat each), and this is most of what it does."""
+        ids, known, top, is_regular = self._ids, self._known, self._top, stat.S_ISREG
+        for rel in names:
+            if rel in ids:
+                continue
+            try:
+                st = os.stat(top + rel)
+            except OSError:
+                ids[rel] = None
+                self._fresh.add(rel)
+                continue
+            if not is_regular(st.st_mode):
+                ids[rel] = f"mode:{st.st_mode}"
+                continue
+            kept = known.get(rel)
+            stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            ids[rel] = kept[1] if kept is not None and kept[0] == stamp else self._regular(rel, st)
 
     def _regular(self, rel: str, st: os.stat_result) -> str:
         key = _stamp(st)
@@ -163,7 +179,7 @@ class DiskIds:
         if known is not None and known[0] == key:
             return known[1]
         self._fresh.add(rel)
-        value = self._from_git(rel)
+        value = self._from_git(rel, key)
         if value is None:
             try:
                 value = blob_id((self.root / rel).read_bytes())
@@ -174,23 +190,34 @@ class DiskIds:
             self._changed = True
         return value
 
+    def named(self, read: Read) -> list[str]:
+        """The files on disk a listing read names, sorted (worked out once: every
+        state's entries of every arch repeat the same few listings)."""
+        if read not in self._named:
+            prefix, kind, rest = read[1].strip("/"), read[0], tuple(read[2:])
+            self._named[read] = list(_filtered(self.files(prefix), kind, rest))
+        return self._named[read]
+
     def listing(self, read: Read) -> str:
         """The digest of what a listing read names on disk, and of their contents. Each
-        file is looked at (a stat); the digest is worked out again only when one of
-        them, or a directory under it, is not as the index remembers it."""
-        prefix, kind, rest = read[1].strip("/"), read[0], tuple(read[2:])
-        names = [rel for rel in self.files(prefix) if _lists(kind, rest, rel)]
-        get = self.get
-        for rel in names:
-            get(rel)
+        file is looked at (a stat, once per process); the digest is worked out again
+        only when one of them, or a directory under it, is not as the index remembers
+        it."""
+        names = self.named(read)
+        if read not in self._seen:
+            self._look(names)
+            self._seen.add(read)
         known = self._digests.get(read)
         touched = self._touched(read)
         if known is not None and not touched:
             return known
-        digest = _digest((rel, self._ids[rel]) for rel in sorted(names))
-        if not touched:  # else not remembered: looked at again next time
-            self._digests[read] = digest
-            self._changed = True
+        digest = _digest((rel, self._ids[rel]) for rel in names)
+        # Remembered even when something under it was new: the digest of what is
+        # there now, never the one from before (a file still within the racy window
+        # is not remembered itself, so the next run looks at it and works this out
+        # again).
+        self._digests[read] = digest
+        self._changed = True
         return digest
 
     def _touched(self, read: Read) -> bool:
@@ -206,15 +233,28 @@ class DiskIds:
             under(f) and _lists(kind, rest, f) for f in self._fresh
         )
 
-    def _from_git(self, rel: str) -> str | None:
-        """The id git's index holds for ``rel`` when git sees it unchanged; asked only
-        once many files are new here (a cold run), not for the few of an edit."""
+    def _from_git(self, rel: str, stamp: Stamp) -> str | None:
+        """The blob id git's index holds for ``rel`` when the file's stamp is the one
+        the index recorded with it, to the nanosecond (git itself compares times to
+        the second, which an edit that keeps the size and puts the mtime back within
+        that second would pass); asked only once many files are new here (a cold run),
+        not for the few of an edit."""
         self._hashed += 1
         if self._hashed <= GIT_AFTER:
             return None
         if self._git is None:
-            self._git = _git_clean_ids(self.root)
-        return self._git.get(rel)
+            self._git = _git_index(self.root)
+        found = self._git.get(rel)
+        head = found and _INDEX_HEAD.match(found[0])
+        times = found and head and _INDEX_STAT.match(found[1])
+        if not (found and head and times):
+            return None
+        cs, cn, ms, mn, ino, size = (int(x) for x in times.groups())
+        recorded = (size, ms * 10**9 + mn, cs * 10**9 + cn, ino)
+        # the index keeps 32 bits of a size and an inode number
+        if recorded != (stamp[0] & 0xFFFFFFFF, stamp[1], stamp[2], stamp[3] & 0xFFFFFFFF):
+            return None
+        return head[1].decode()
 
     def save(self) -> None:
         if self._changed and self.index_file is not None:
@@ -265,34 +305,44 @@ def _scan_dir(path: str, stamp: Stamp) -> Snapshot | None:
     return stamp, tuple(sorted(dirs)), tuple(sorted(links)), tuple(sorted(others))
 
 
-def _git_clean_ids(root: Path) -> dict[str, str]:
-    """Blob ids from git's index of the files git sees unchanged, when ``root`` is the
-    top of a git work tree; else nothing."""
+# An entry of ``git ls-files --stage -v --debug -z``: tag H (git looks at the file:
+# neither assumed unchanged nor skipped in the work tree), a regular file's mode, its
+# blob id, stage 0; then the stat data the index recorded with it.
+_INDEX_HEAD = re.compile(rb"H 10(?:0644|0755) ([0-9a-f]+) 0\t")
+_INDEX_STAT = re.compile(
+    rb"  ctime: (\d+):(\d+)\n  mtime: (\d+):(\d+)\n  dev: \d+\tino: (\d+)\n"
+    rb"  uid: \d+\tgid: \d+\n  size: (\d+)\t"
+)
+
+
+def _git_index(root: Path) -> dict[str, tuple[bytes, bytes]]:
+    """Each file git's index holds (when ``root`` is the top of a git work tree; else
+    nothing), as its raw head and stat data: parsed only for the files asked about."""
     if not (root / ".git").exists():
         return {}
     try:
-        staged = _git(root, "ls-files", "--stage", "-z")
-        changed = set(_git(root, "diff-files", "--name-only", "-z").split("\0"))
+        out = _git_bytes(root, "ls-files", "--stage", "-v", "--debug", "-z")
     except (OSError, subprocess.CalledProcessError):
         return {}
-    out: dict[str, str] = {}
-    for entry in staged.split("\0"):
-        info, _, rel = entry.partition("\t")
-        parts = info.split()
-        clean = rel not in changed and len(parts) == 3 and parts[2] == "0"
-        if clean and parts[0] in ("100644", "100755"):
-            out[rel] = parts[1]
-    return out
+    chunks = out.split(b"\0")  # a path may hold a newline, never a NUL
+    entries: dict[str, tuple[bytes, bytes]] = {}
+    head = chunks[0]
+    for chunk in chunks[1:]:
+        lines = chunk.split(b"\n", 5)  # five lines of stat data, then the next head
+        rel = head.partition(b"\t")[2].decode("utf-8", "surrogateescape")
+        entries[rel] = (head, chunk)
+        head = lines[5] if len(lines) == 6 else b""
+    return entries
 
 
-def _git(root: Path, *args: str) -> str:
+def _git_bytes(root: Path, *args: str) -> bytes:
     done = subprocess.run(
         ["git", "-C", str(root), "--literal-pathspecs", *args],
         capture_output=True,
         check=True,
         env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
     )
-    return done.stdout.decode("utf-8", "surrogateescape")
+    return done.stdout
 
 
 class StateIds:
@@ -322,12 +372,10 @@ class StateIds:
             if not under:  # the disk's, as it was (the overlay holds nothing it names)
                 self._lists[read] = self.disk.listing(read)
                 return self._lists[read]
-            names = set(self.disk.files(prefix))
+            names = set(self.disk.named(read))
             for rel, text in under:
                 (names.discard if text is None else names.add)(rel)
-            self._lists[read] = _digest(
-                (rel, self.file(rel)) for rel in sorted(names) if _lists(read[0], rest, rel)
-            )
+            self._lists[read] = _digest((rel, self.file(rel)) for rel in sorted(names))
         return self._lists[read]
 
     def of(self, read: Read) -> str | None:
@@ -350,6 +398,14 @@ def _lists(kind: str, rest: tuple[str, ...], rel: str) -> bool:
     if kind == "names":
         return rel.rsplit("/", 1)[-1].startswith(rest[0])
     return not rest or rel.endswith(rest)
+
+
+def _filtered(rels: Iterable[str], kind: str, rest: tuple[str, ...]) -> Iterable[str]:
+    """The files of ``rels`` a listing read of ``kind`` with ``rest`` names (as
+    :func:`_lists` decides, without a call per file)."""
+    if kind == "names":
+        return (rel for rel in rels if rel.rsplit("/", 1)[-1].startswith(rest[0]))
+    return (rel for rel in rels if rel.endswith(rest)) if rest else rels
 
 
 def _covered(read: Read, lists: dict[str, list[Read]]) -> bool:

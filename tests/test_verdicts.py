@@ -333,6 +333,9 @@ def test_a_warm_audit_sees_an_edit_that_keeps_size_and_mtime(tree_dir: Path) -> 
     after = sites(audit_json(tree_dir))
     assert after != before
     assert after == sites(audit_json(tree_dir, {"KCONSIST_NO_CACHE": "1"}))
+    # The run that saw the edit remembered the file's new stamp: the next one must
+    # not take the listing digests from before it (the file is read through them).
+    assert sites(audit_json(tree_dir)) == after
 
 
 def test_rule_files_are_kept_by_content(tmp_path: Path) -> None:
@@ -420,3 +423,104 @@ def test_a_warm_audit_loads_no_reader_or_solver(tree_dir: Path) -> None:
     cold = "1 ['jsonschema', 'kconfiglib', 'kconsist.engine', 'pysat', 'tree_sitter', 'yaml']"
     assert loaded() == cold
     assert loaded() == "1 []"  # warm: everything from the cache
+
+
+# -- content ids from git ----------------------------------------------------------------
+
+
+def _git(tree: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=tree,
+        check=True,
+        capture_output=True,
+    )
+
+
+def _committed(tree: Path) -> None:
+    _git(tree, "init", "-q")
+    _git(tree, "add", "-A", "-f", ".")
+    _git(tree, "commit", "-q", "-m", "base")
+
+
+def _every_id(tree: Path) -> dict[str, str | None]:
+    disk = verdicts.DiskIds.load(tree, None)
+    found = {rel: disk.get(rel) for rel in disk.files("") if not rel.startswith(".git/")}
+    assert disk._git  # git's word was asked
+    return found
+
+
+def _hashed(tree: Path) -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for path in sorted(tree.rglob("*")):
+        rel = path.relative_to(tree).as_posix()
+        if not rel.startswith(".git/") and rel != ".git" and path.is_file():
+            out[rel] = verdicts.blob_id(path.read_bytes())
+    return out
+
+
+def test_ids_git_vouches_for_are_the_contents_ids(
+    tree_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A symbolic link (git's blob: the link's text) and a file git is told not to look
+    # at, both changed: each id is still that of what the path reads.
+    monkeypatch.setattr(verdicts, "GIT_AFTER", 0)  # git's ids from the first file
+    (tree_dir / "arch/x86/include/asm/link.h").symlink_to("tlb.h")
+    _committed(tree_dir)
+    assert _every_id(tree_dir) == _hashed(tree_dir)
+    header = tree_dir / "arch/x86/include/asm/tlb.h"
+    header.write_text(header.read_text() + "/* edited */\n")
+    sparc = tree_dir / "arch/sparc/include/asm/pgalloc_64.h"
+    _git(tree_dir, "update-index", "--assume-unchanged", "arch/sparc/include/asm/pgalloc_64.h")
+    sparc.write_text(sparc.read_text() + "/* not looked at by git */\n")
+    assert _every_id(tree_dir) == _hashed(tree_dir)
+    _git(tree_dir, "add", "arch/x86/include/asm/tlb.h")  # staged: a new index
+    assert _every_id(tree_dir) == _hashed(tree_dir)
+
+
+def test_a_listing_digest_in_a_git_work_tree_follows_each_edit(
+    tree_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(verdicts, "RACY_NS", 0)  # the files were all just written
+    monkeypatch.setattr(verdicts, "GIT_AFTER", 0)  # git's ids from the first file
+    _committed(tree_dir)
+    index = tmp_path / "index"
+    read = ("list", "arch", ".h")
+    first, _ = _listing_run(tree_dir, index, read)
+    again, fresh = _listing_run(tree_dir, index, read)
+    assert (again, fresh) == (first, set())
+    header = tree_dir / "arch/x86/include/asm/tlb.h"
+    st = header.stat()
+    text = header.read_text()
+    header.write_text(text.replace("tlb", "TLB", 1))  # same size, mtime put back
+    os.utime(header, ns=(st.st_atime_ns, st.st_mtime_ns))
+    edited, fresh = _listing_run(tree_dir, index, read)
+    assert edited != first and "arch/x86/include/asm/tlb.h" in fresh
+    assert edited == _from_nothing(tree_dir, read)
+    _git(tree_dir, "add", "arch/x86/include/asm/tlb.h")  # now clean against a new index
+    staged, _ = _listing_run(tree_dir, index, read)
+    assert staged == edited
+    header.write_text(text)  # back as committed, but the index holds the edit
+    back, fresh = _listing_run(tree_dir, index, read)
+    assert back == first and "arch/x86/include/asm/tlb.h" in fresh
+    assert back == _from_nothing(tree_dir, read)
+
+
+def test_the_run_after_an_edit_keeps_the_edited_digest(
+    tree_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The run that sees an edit remembers the file's new stamp; the listing's digest
+    # it remembers must be the new one too, or the next run (nothing under the
+    # listing new to it) answers with the digest from before the edit.
+    monkeypatch.setattr(verdicts, "RACY_NS", 0)
+    index = tmp_path / "index"
+    read = ("list", "arch", ".h")
+    _listing_run(tree_dir, index, read)
+    first, fresh = _listing_run(tree_dir, index, read)  # the digest remembered
+    assert fresh == set()
+    header = tree_dir / "arch/x86/include/asm/tlb.h"
+    header.write_text(header.read_text() + "/* edited */\n")
+    edited, fresh = _listing_run(tree_dir, index, read)
+    assert edited != first and fresh == {"arch/x86/include/asm/tlb.h"}
+    again, fresh = _listing_run(tree_dir, index, read)
+    assert (again, fresh) == (edited, set())
