@@ -81,8 +81,8 @@ class DiskIds:
     # listing read -> the files it names, sorted; and the reads whose files were looked at
     _named: dict[Read, list[str]] = field(default_factory=dict)
     _seen: set[Read] = field(default_factory=set)
-    # what this process saw differ from the index: files whose id was not the one
-    # remembered for their stamp, directories listed again (or gone)
+    # what this process saw differ from the index: files whose id is not the one
+    # remembered (or gone), directories whose entries are not (or gone)
     _fresh: set[str] = field(default_factory=set)
     _fresh_dirs: set[str] = field(default_factory=set)
     _hashed = 0  # files hashed here: a few are cheaper to hash than to ask git about
@@ -137,10 +137,13 @@ class DiskIds:
             self._fresh_dirs.add(rel_dir)
             return None
         key = _stamp(st)
-        snap = self._dirs.get(rel_dir)
+        old = snap = self._dirs.get(rel_dir)
         if snap is None or snap[0] != key:
-            self._fresh_dirs.add(rel_dir)
             snap = _scan_dir(path, key)
+            # New to listings only if its entries are: a file written anew under the
+            # same name (git checkout, an editor's save) moves the directory's times.
+            if snap is None or old is None or snap[1:] != old[1:]:
+                self._fresh_dirs.add(rel_dir)
             if snap is None:
                 return None
             if not _racy(st):
@@ -178,13 +181,15 @@ class DiskIds:
         known = self._known.get(rel)
         if known is not None and known[0] == key:
             return known[1]
-        self._fresh.add(rel)
         value = self._from_git(rel, key)
         if value is None:
             try:
                 value = blob_id((self.root / rel).read_bytes())
             except OSError as e:
+                self._fresh.add(rel)
                 return f"unreadable:{e.errno}"
+        if known is None or known[1] != value:
+            self._fresh.add(rel)  # a new content: a new stamp alone changes no listing
         if not _racy(st):
             self._known[rel] = (key, value)
             self._changed = True
@@ -216,8 +221,9 @@ class DiskIds:
         # there now, never the one from before (a file still within the racy window
         # is not remembered itself, so the next run looks at it and works this out
         # again).
-        self._digests[read] = digest
-        self._changed = True
+        if digest != known:
+            self._digests[read] = digest
+            self._changed = True
         return digest
 
     def _touched(self, read: Read) -> bool:

@@ -310,10 +310,10 @@ def test_a_listing_digest_is_reused_only_while_nothing_under_it_changed(
     (folder / "new.h").unlink()
     removed, _ = _listing_run(tree_dir, index, read)
     assert removed == edited == _from_nothing(tree_dir, read)
-    # A new mtime, the same content: looked at again, the same digest.
+    # A new mtime, the same content: looked at again (hashed), the same digest.
     os.utime(header, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
     touched, fresh = _listing_run(tree_dir, index, read)
-    assert touched == edited and "arch/x86/include/asm/tlb.h" in fresh
+    assert touched == edited and fresh == set()
     # A file outside the listing's suffixes changes nothing it names.
     (folder / "notes.txt").write_text("not a header\n")
     assert _listing_run(tree_dir, index, read)[0] == edited
@@ -524,3 +524,36 @@ def test_the_run_after_an_edit_keeps_the_edited_digest(
     assert edited != first and fresh == {"arch/x86/include/asm/tlb.h"}
     again, fresh = _listing_run(tree_dir, index, read)
     assert (again, fresh) == (edited, set())
+
+
+def test_a_file_written_anew_under_its_name_leaves_its_directory_as_listed(
+    tree_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An editor's save (or git checkout) writes a new file and renames it over the old
+    # one: the directory's times move, its entries do not. Only the file's content can
+    # change a listing then, and its own id says whether it did.
+    monkeypatch.setattr(verdicts, "RACY_NS", 0)
+    index = tmp_path / "index"
+    read = ("list", "arch", ".h")
+    _listing_run(tree_dir, index, read)
+    first, _ = _listing_run(tree_dir, index, read)
+    header = tree_dir / "arch/x86/include/asm/tlb.h"
+    folder_stamp = header.parent.stat().st_mtime_ns
+
+    def save_as(text: str) -> None:
+        spare = header.with_name("tlb.h.swp")
+        spare.write_text(text)
+        os.replace(spare, header)
+
+    text = header.read_text()
+    time.sleep(0.01)
+    save_as(text)
+    assert header.parent.stat().st_mtime_ns != folder_stamp
+    disk = verdicts.DiskIds.load(tree_dir, index)
+    assert disk.listing(read) == first
+    assert disk._fresh_dirs == set() and disk._fresh == set()
+    disk.save()
+    save_as(text + "/* edited */\n")
+    edited, fresh = _listing_run(tree_dir, index, read)
+    assert edited != first and fresh == {"arch/x86/include/asm/tlb.h"}
+    assert edited == _from_nothing(tree_dir, read)
